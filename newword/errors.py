@@ -1,0 +1,9 @@
+"""The one error type newword raises for problems a user can fix."""
+
+
+class NewwordError(Exception):
+    """A problem with the input, a parameter or the environment.
+
+    The message is one line that names the file, line or parameter at fault; the CLI prints it
+    and exits non-zero, without a traceback.
+    """

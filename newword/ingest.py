@@ -1,0 +1,374 @@
+"""Ingest: turn SOURCE arguments (files, folders, globs, URLs) into normalised documents.
+
+Formats: plain text (a document per line, or per file), JSON Lines, JSON, CSV, TSV, Parquet, the
+Zhihu column export (article[].content is HTML), and gzip of any of them. Every document is
+NFKC-normalised (full-width letters and digits to half-width) and optionally converted from
+traditional to simplified characters. Problems are NewwordErrors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import glob
+import gzip
+import html.parser
+import io
+import json
+import os
+import tempfile
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+
+from newword import sqlfiles
+from newword.errors import NewwordError
+
+FORMATS = ("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu")
+_EXTENSIONS = {
+    "": "text",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+_GLOB_CHARS = set("*?[")
+_BLOCK_TAGS = {
+    "p", "br", "div", "li", "ul", "ol", "blockquote", "figure", "figcaption", "h1", "h2", "h3",
+    "h4", "h5", "h6", "tr", "td", "th", "table", "pre", "hr", "section", "article", "title",
+}  # fmt: skip
+_SKIPPED_TAGS = {"script", "style", "noscript", "head"}
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestOptions:
+    format: str | None = None  # None: by file extension
+    text_field: str = "text"  # JSON field / CSV or Parquet column holding the text
+    doc_per_file: bool = False  # plain text: the whole file is one document
+    to_simplified: bool = False  # traditional -> simplified (OpenCC t2s)
+    max_doc_chars: int = 10_000_000
+
+    def __post_init__(self) -> None:
+        if self.format is not None and self.format not in FORMATS:
+            raise NewwordError(f"--format must be one of {', '.join(FORMATS)} (got {self.format!r})")
+        if self.max_doc_chars < 1:
+            raise NewwordError(f"--max-doc-chars must be >= 1 (got {self.max_doc_chars})")
+        if not self.text_field:
+            raise NewwordError("--text-field must not be empty")
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    name: str  # what the user gave (path or URL), or the file found under a folder or glob
+    path: Path  # a local file (URLs are downloaded first)
+    format: str
+
+
+def is_url(text: str) -> bool:
+    return urllib.parse.urlsplit(text).scheme in ("http", "https")
+
+
+def _format_of(name: str, forced: str | None) -> str:
+    if forced:
+        return forced
+    lowered = name.lower()
+    if lowered.endswith(".gz"):
+        lowered = lowered[:-3]
+    suffix = os.path.splitext(os.path.basename(lowered))[1]
+    if suffix not in _EXTENSIONS:
+        raise NewwordError(f"{name}: unknown format {suffix!r} (use --format {'|'.join(FORMATS)})")
+    return _EXTENSIONS[suffix]
+
+
+def _download(url: str, folder: Path) -> Path:
+    basename = os.path.basename(urllib.parse.urlsplit(url).path) or "download"
+    target = folder / f"{len(list(folder.iterdir())):04d}-{basename}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
+            while chunk := response.read(1 << 20):
+                out.write(chunk)
+    except urllib.error.HTTPError as exc:
+        raise NewwordError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise NewwordError(f"{url}: cannot fetch: {reason}") from None
+    return target
+
+
+def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> list[Source]:
+    """Resolve SOURCE arguments to local files with a format each, in a stable order."""
+    if not sources:
+        raise NewwordError("no SOURCE given: name files, folders, globs or URLs")
+    found: list[Source] = []
+    for given in sources:
+        if is_url(given):
+            name = urllib.parse.urlsplit(given).path
+            fmt = _format_of(os.path.basename(name) or "download", options.format)
+            found.append(Source(given, _download(given, download_dir), fmt))
+        elif os.path.isdir(given):
+            files = sorted(
+                p for p in Path(given).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts[len(Path(given).parts):])
+            )
+            if not files:
+                raise NewwordError(f"{given}: folder has no files")
+            found.extend(Source(str(p), p, _format_of(str(p), options.format)) for p in files)
+        elif os.path.isfile(given):
+            found.append(Source(given, Path(given), _format_of(given, options.format)))
+        elif _GLOB_CHARS & set(given):
+            files = sorted(p for p in glob.glob(given, recursive=True) if os.path.isfile(p))
+            if not files:
+                raise NewwordError(f"{given}: no files match")
+            found.extend(Source(p, Path(p), _format_of(p, options.format)) for p in files)
+        elif os.path.exists(given):
+            raise NewwordError(f"{given}: not a regular file or folder")
+        else:
+            raise NewwordError(f"{given}: no such file or folder")
+    return found
+
+
+# --- reading bytes --------------------------------------------------------------------------
+
+
+def _open_binary(source: Source) -> io.BufferedIOBase:
+    try:
+        handle = open(source.path, "rb")
+    except OSError as exc:
+        raise NewwordError(f"{source.name}: cannot read: {exc.strerror}") from None
+    if handle.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=handle)  # type: ignore[return-value]
+    return handle
+
+
+def _lines(source: Source) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a text file, checking for binary content and invalid UTF-8."""
+    with _open_binary(source) as handle:
+        try:
+            for number, raw in enumerate(handle, start=1):
+                if b"\0" in raw:
+                    raise NewwordError(f"{source.name}:{number}: binary file (NUL byte), not text")
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise NewwordError(
+                        f"{source.name}:{number}: invalid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line)"
+                    ) from None
+                yield number, line.rstrip("\r\n")
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise NewwordError(f"{source.name}: corrupt gzip data: {exc}") from None
+
+
+def _whole_text(source: Source) -> str:
+    return "\n".join(line for _, line in _lines(source))
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+Record = tuple[str, str]  # (locator, text)
+
+
+def _text_field(source: Source, where: str, value: object, field: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if field not in value:
+            raise NewwordError(f"{source.name}:{where}: no field {field!r} (use --text-field; fields: {', '.join(map(str, value))})")
+        text = value[field]
+        if text is None:
+            return ""
+        if not isinstance(text, str):
+            raise NewwordError(f"{source.name}:{where}: field {field!r} is not a string")
+        return text
+    raise NewwordError(f"{source.name}:{where}: expected an object with a {field!r} field or a string")
+
+
+def _read_text(source: Source, options: IngestOptions) -> Iterator[Record]:
+    if options.doc_per_file:
+        yield "", _whole_text(source)
+        return
+    for number, line in _lines(source):
+        if line.strip():
+            yield f"line {number}", line
+
+
+def _read_jsonl(source: Source, options: IngestOptions) -> Iterator[Record]:
+    for number, line in _lines(source):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise NewwordError(f"{source.name}:{number}: invalid JSON: {exc.msg}") from None
+        yield f"line {number}", _text_field(source, str(number), value, options.text_field)
+
+
+class _HtmlText(html.parser.HTMLParser):
+    """Text of an HTML fragment; block elements become line breaks (sentence boundaries)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _load_json(source: Source) -> object:
+    text = _whole_text(source)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NewwordError(f"{source.name}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+
+
+def _is_zhihu(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("article"), list)
+
+
+def _zhihu_records(source: Source, value: object) -> Iterator[Record]:
+    if not _is_zhihu(value):
+        raise NewwordError(f"{source.name}: not a Zhihu column export (no article[] list)")
+    for number, article in enumerate(value["article"], start=1):  # type: ignore[index]
+        if not isinstance(article, dict) or not isinstance(article.get("content"), str):
+            raise NewwordError(f"{source.name}: article {number} has no HTML content string")
+        title = article.get("title") if isinstance(article.get("title"), str) else ""
+        yield f"article {number}", "\n".join(part for part in (title, html_to_text(article["content"])) if part)
+
+
+def _read_json(source: Source, options: IngestOptions) -> Iterator[Record]:
+    value = _load_json(source)
+    if _is_zhihu(value):
+        yield from _zhihu_records(source, value)
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            yield f"item {number}", _text_field(source, f"item {number}", item, options.text_field)
+    elif isinstance(value, dict):
+        yield "", _text_field(source, "top level", value, options.text_field)
+    else:
+        raise NewwordError(f"{source.name}: expected a JSON array, an object or a Zhihu column export")
+
+
+def _read_zhihu(source: Source, options: IngestOptions) -> Iterator[Record]:
+    yield from _zhihu_records(source, _load_json(source))
+
+
+def _read_delimited(delimiter: str) -> Callable[[Source, IngestOptions], Iterator[Record]]:
+    def read(source: Source, options: IngestOptions) -> Iterator[Record]:
+        csv.field_size_limit(1 << 31)
+        reader = csv.reader(io.StringIO(_whole_text(source), newline=""), delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        if options.text_field not in header:
+            raise NewwordError(f"{source.name}:1: no column {options.text_field!r} (use --text-field; columns: {', '.join(header)})")
+        column = header.index(options.text_field)
+        try:
+            for row in reader:
+                if len(row) > column:
+                    yield f"row {reader.line_num}", row[column]
+        except csv.Error as exc:
+            raise NewwordError(f"{source.name}:{reader.line_num}: {exc}") from None
+
+    return read
+
+
+def _read_parquet(source: Source, options: IngestOptions) -> Iterator[Record]:
+    path = source.path
+    with tempfile.TemporaryDirectory(prefix="newword-parquet-") as folder:
+        with _open_binary(source) as handle:
+            if isinstance(handle, gzip.GzipFile):
+                path = Path(folder) / "data.parquet"
+                path.write_bytes(handle.read())
+        con = duckdb.connect()
+        try:
+            rows = sqlfiles.query(con, "parquet_texts", {"path": str(path), "text_field": options.text_field})
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise NewwordError(f"{source.name}: cannot read as Parquet text column {options.text_field!r}: {first}") from None
+        finally:
+            con.close()
+    for number, (text,) in enumerate(rows, start=1):
+        yield f"row {number}", text or ""
+
+
+_READERS: dict[str, Callable[[Source, IngestOptions], Iterator[Record]]] = {
+    "text": _read_text,
+    "jsonl": _read_jsonl,
+    "json": _read_json,
+    "zhihu": _read_zhihu,
+    "csv": _read_delimited(","),
+    "tsv": _read_delimited("\t"),
+    "parquet": _read_parquet,
+}
+
+
+def _converter(options: IngestOptions) -> Callable[[str], str]:
+    if not options.to_simplified:
+        return lambda text: unicodedata.normalize("NFKC", text)
+    try:
+        import opencc  # noqa: PLC0415 - optional, only for --to-simplified
+    except ImportError:
+        raise NewwordError("--to-simplified needs the opencc package (pip install opencc)") from None
+    t2s = opencc.OpenCC("t2s")
+    return lambda text: t2s.convert(unicodedata.normalize("NFKC", text))
+
+
+def write_staging(
+    sources: list[Source], options: IngestOptions, staging: Path, on_source: Callable[[int, Source], None] | None = None
+) -> tuple[int, int]:
+    """Write every document of every source to a JSON Lines staging file; return (documents, characters)."""
+    normalise = _converter(options)
+    documents = characters = 0
+    with open(staging, "w", encoding="utf-8") as out:
+        for index, source in enumerate(sources):
+            if on_source:
+                on_source(index, source)
+            for locator, raw in _READERS[source.format](source, options):
+                text = normalise(raw)
+                if len(text) > options.max_doc_chars:
+                    where = f"{source.name}:{locator.split()[-1]}" if locator else source.name
+                    raise NewwordError(
+                        f"{where}: document of {len(text):,} characters exceeds --max-doc-chars {options.max_doc_chars:,}"
+                    )
+                documents += 1
+                characters += len(text)
+                record = {"doc_id": documents, "source": source.name, "locator": locator, "text": text}
+                out.write(json.dumps(record, ensure_ascii=False))
+                out.write("\n")
+    return documents, characters

@@ -1,0 +1,252 @@
+"""The discovery pipeline: ingest, then the steps of algorithm.md as the SQL files in sql/.
+
+Stages (the same names in SQL files, tables, flow tasks and the README):
+documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon.
+
+A build writes into a private temporary warehouse beside the target; only a build that ends well
+replaces the warehouse and the TSV, each with one atomic rename, so a failure or an interrupt
+never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from newword import __version__, ingest, sqlfiles, warehouse
+from newword.errors import NewwordError
+from newword.progress import Progress
+from newword.settings import Settings
+
+STAGES = ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon")
+
+
+@dataclasses.dataclass(frozen=True)
+class Build:
+    """Everything a build needs; plain data, so it can be handed to orchestrator tasks."""
+
+    sources: tuple[str, ...]
+    db: Path
+    output: Path | None
+    settings: Settings
+    ingest: ingest.IngestOptions
+    dedupe: bool
+    workdir: Path
+    started_at: str
+
+    @property
+    def scratch_db(self) -> Path:
+        return self.workdir / "warehouse.duckdb"
+
+    @property
+    def staging(self) -> Path:
+        return self.workdir / "documents.jsonl"
+
+    def parameters(self) -> dict:
+        lengths = sorted(self.settings.min_cohesion)
+        return {
+            "max_n": self.settings.max_n,
+            "min_count": self.settings.min_count,
+            "pattern": self.settings.pattern,
+            "threshold_lengths": lengths,
+            "threshold_values": [float(self.settings.min_cohesion[k]) for k in lengths],
+            "dedupe": self.dedupe,
+            "staging_path": str(self.staging),
+            "version": __version__,
+            "parameters": self.settings.to_json(),
+            "started_at": self.started_at,
+        }
+
+
+@dataclasses.dataclass
+class Result:
+    db: Path
+    output: Path | None
+    documents: int
+    sentences: int
+    characters: int
+    words: int
+    message: str  # why the lexicon is empty, or ""
+    timings: dict[str, float]
+
+
+def start(
+    sources: list[str] | tuple[str, ...],
+    db: str | Path,
+    output: str | Path | None = None,
+    settings: Settings | None = None,
+    options: ingest.IngestOptions | None = None,
+    dedupe: bool = False,
+) -> Build:
+    """Check the target and make the scratch folder (beside the target, for atomic renames)."""
+    if not sources:
+        raise NewwordError("no SOURCE given: name files, folders, globs or URLs")
+    db = Path(db)
+    if db.exists() and not db.is_file():
+        raise NewwordError(f"{db}: exists and is not a database file")
+    if output is not None and Path(output).is_dir():
+        raise NewwordError(f"{output}: is a folder; --output takes a file name")
+    for target in (db, Path(output) if output else None):
+        if target is not None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise NewwordError(f"{target.parent}: cannot create folder: {exc.strerror}") from None
+    warehouse.ensure_writable(db)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{db.name}.build-", dir=db.parent))
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return Build(
+        sources=tuple(sources),
+        db=db,
+        output=Path(output) if output else None,
+        settings=settings or Settings(),
+        ingest=options or ingest.IngestOptions(),
+        dedupe=dedupe,
+        workdir=workdir,
+        started_at=now,
+    )
+
+
+def abort(build: Build) -> None:
+    """Forget a build: remove its scratch folder; the previous outputs stay as they were."""
+    shutil.rmtree(build.workdir, ignore_errors=True)
+
+
+def _count(build: Build, sql: str) -> int:
+    con = warehouse.connect(build.scratch_db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None) -> int:
+    """Ingest every source into the documents table; fail on an empty corpus."""
+    downloads = build.workdir / "downloads"
+    downloads.mkdir(exist_ok=True)
+    files = ingest.expand(list(build.sources), build.ingest, downloads)
+    documents, _ = ingest.write_staging(files, build.ingest, build.staging, on_source)
+    if documents == 0:
+        raise NewwordError(f"empty corpus: no documents in {', '.join(build.sources)}")
+    con = warehouse.connect(build.scratch_db, create=True)
+    try:
+        rows = sqlfiles.materialise(con, "documents", build.parameters())
+    finally:
+        con.close()
+    build.staging.unlink()
+    shutil.rmtree(downloads, ignore_errors=True)
+    return rows
+
+
+def run_step(build: Build, step: str) -> int:
+    """Run one step of algorithm.md (a stage after documents) into its table; return its rows."""
+    if step not in STAGES[1:]:
+        raise ValueError(f"unknown step {step!r}")
+    con = warehouse.connect(build.scratch_db)
+    try:
+        if step == "cohesion":
+            sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
+        rows = sqlfiles.materialise(con, step, build.parameters())
+        if step == "sentences" and rows == 0:
+            documents = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+            hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
+            raise NewwordError(
+                f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
+            )
+        return rows
+    finally:
+        con.close()
+
+
+def empty_reason(build: Build) -> str:
+    """Which threshold nothing passed, when the lexicon is empty."""
+    s = build.settings
+    con = warehouse.connect(build.scratch_db, read_only=True)
+    try:
+
+        def count(sql: str) -> int:
+            return con.execute(sql).fetchall()[0][0]
+
+        if count("SELECT count(*) FROM lexicon"):
+            return ""
+        if not count("SELECT count(*) FROM ngram_counts WHERE length >= 2"):
+            return f"no n-gram of length 2..{s.max_n} reached --min-count {s.min_count}"
+        if not count("SELECT count(*) FROM cohesion WHERE is_cohesive"):
+            pairs = ",".join(f"{k}:{s.threshold(k):g}" for k in range(2, s.max_n + 1))
+            return f"no n-gram with --min-count {s.min_count} passed --min-cohesion {pairs}"
+        if not count("SELECT count(*) FROM candidates"):
+            return f"no piece of the cut reached --min-count {s.min_count}"
+        return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
+    finally:
+        con.close()
+
+
+def _write_tsv(build: Build, target: Path) -> None:
+    con = warehouse.connect(build.scratch_db, read_only=True)
+    try:
+        cursor = con.execute("SELECT word, count, length, cohesion FROM lexicon ORDER BY count DESC, word")
+        scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(scratch, "w", encoding="utf-8", newline="\n") as out:
+            out.write("word\tcount\tlength\tcohesion\n")
+            while rows := cursor.fetchmany(10_000):
+                for word, count, length, score in rows:
+                    shown = "" if score is None or math.isnan(score) else repr(score)
+                    out.write(f"{word}\t{count}\t{length}\t{shown}\n")
+    finally:
+        con.close()
+    os.replace(scratch, target)
+
+
+def finish(build: Build) -> Result:
+    """Record the run, then publish: replace the warehouse and the TSV atomically."""
+    con = warehouse.connect(build.scratch_db)
+    try:
+        sqlfiles.materialise(con, "run", build.parameters())
+        documents, sentences, characters, words = con.execute(
+            "SELECT document_count, sentence_count, character_count, word_count FROM run"
+        ).fetchall()[0]
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    message = empty_reason(build)
+    if build.output is not None:
+        _write_tsv(build, build.output)
+    warehouse.ensure_writable(build.db)
+    os.replace(build.scratch_db, build.db)
+    abort(build)
+    return Result(build.db, build.output, documents, sentences, characters, words, message, {})
+
+
+def discover(
+    sources: list[str],
+    db: str | Path,
+    output: str | Path | None = None,
+    settings: Settings | None = None,
+    options: ingest.IngestOptions | None = None,
+    dedupe: bool = False,
+    progress: Progress | None = None,
+) -> Result:
+    """Run every stage on exactly the given documents; outputs change only when all succeed."""
+    progress = progress or Progress(quiet=True)
+    build = start(sources, db, output, settings, options, dedupe)
+    total = len(STAGES) + 1
+    try:
+        with progress.stage("documents", 1, total) as info:
+            info["rows"] = run_documents(build)
+        for number, step in enumerate(STAGES[1:], start=2):
+            with progress.stage(step, number, total) as info:
+                info["rows"] = run_step(build, step)
+        with progress.stage("publish", total, total) as info:
+            result = finish(build)
+            info["detail"] = f"{build.db}" + (f" and {build.output}" if build.output else "")
+    except BaseException:
+        abort(build)
+        raise
+    result.timings = dict(progress.timings)
+    return result

@@ -1,0 +1,63 @@
+"""The one small loader for the statements in sql/: find, read and run them with bound parameters.
+
+Every statement lives in its own file under sql/<layer>/<name>.sql; the file stem is the table it
+produces. Values reach SQL only as DuckDB named parameters ($name), never by string formatting.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@functools.cache
+def path(name: str) -> Path:
+    """The file of the statement that produces `name` (searched in every layer)."""
+    matches = sorted(SQL_DIR.glob(f"*/{name}.sql"))
+    if len(matches) != 1:
+        raise LookupError(f"expected one sql/*/{name}.sql, found {len(matches)}")
+    return matches[0]
+
+
+@functools.cache
+def text(name: str) -> str:
+    return path(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def parameters(name: str) -> frozenset[str]:
+    """The named parameters a statement uses (comments excluded)."""
+    return frozenset(_PARAMETER.findall(_COMMENT.sub("", text(name))))
+
+
+def bind(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The subset of `values` the statement uses; a missing one is a programming error."""
+    wanted = parameters(name)
+    missing = wanted - values.keys()
+    if missing:
+        raise KeyError(f"sql/{name}.sql needs parameters {sorted(missing)}")
+    return {key: values[key] for key in wanted}
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> list[tuple]:
+    """Run a statement and return its rows."""
+    return con.execute(text(name), bind(name, values or {})).fetchall()
+
+
+def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> int:
+    """CREATE OR REPLACE TABLE <name> AS <statement>; return the number of rows."""
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS ' + text(name), bind(name, values or {}))
+    return con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+
+
+def names() -> list[str]:
+    """Every statement name in sql/."""
+    return sorted(p.stem for p in SQL_DIR.glob("*/*.sql"))

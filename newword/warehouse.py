@@ -1,0 +1,49 @@
+"""Opening the DuckDB warehouse, with one-line errors for a missing or locked file."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from newword.errors import NewwordError
+
+_PID = re.compile(r"PID (\d+)")
+
+
+def connect(path: str | Path, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse. A missing file is an error unless `create`; a lock names the holder."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise NewwordError(f"{path}: no such database (run `newword discover` to build one)")
+    if path.exists() and not path.is_file():
+        raise NewwordError(f"{path}: not a database file")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            pid = _PID.search(message)
+            holder = f" (PID {pid.group(1)})" if pid else ""
+            raise NewwordError(f"{path}: database is locked by another process{holder}") from None
+        raise NewwordError(f"{path}: cannot open database: {message.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise NewwordError(f"{path}: not a DuckDB database: {str(exc).splitlines()[0]}") from None
+    configure(con)
+    return con
+
+
+def configure(con: duckdb.DuckDBPyConnection) -> None:
+    """Threads and spilling: DuckDB defaults, unless NEWWORD_THREADS / NEWWORD_MEMORY_LIMIT say otherwise."""
+    if threads := os.environ.get("NEWWORD_THREADS"):
+        con.execute("SET threads = $threads", {"threads": int(threads)})
+    if limit := os.environ.get("NEWWORD_MEMORY_LIMIT"):
+        con.execute("SET memory_limit = $limit", {"limit": limit})
+
+
+def ensure_writable(path: Path) -> None:
+    """Fail early when another process holds the database at `path` (it would be replaced under it)."""
+    if path.exists():
+        connect(path).close()

@@ -1,0 +1,12 @@
+-- candidates: step 5, the pieces of the cut counted over the corpus.
+-- grain: one row per piece with count >= min_count (every stored piece has length >= 2).
+-- reads: cut.
+-- parameters: $min_count.
+SELECT
+    piece AS word,
+    length,
+    sum(sentence_occurrences)::BIGINT AS count
+FROM cut
+GROUP BY piece, length
+HAVING sum(sentence_occurrences) >= $min_count
+ORDER BY count DESC, word

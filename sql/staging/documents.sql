@@ -1,0 +1,39 @@
+-- documents: the corpus as ingested, one row per document.
+-- grain: one row per document (doc_id), in ingestion order.
+-- reads: the staging JSON Lines file written by newword.ingest (already NFKC-normalised).
+-- parameters: $staging_path (path of the JSON Lines file), $dedupe (drop repeated content).
+WITH source AS (
+    SELECT
+        doc_id,
+        source,
+        locator,
+        text
+    FROM read_json(
+        $staging_path,
+        format = 'newline_delimited',
+        columns = {doc_id: 'BIGINT', source: 'VARCHAR', locator: 'VARCHAR', text: 'VARCHAR'}
+    )
+),
+
+hashed AS (
+    SELECT
+        *,
+        sha256(text) AS content_hash
+    FROM source
+),
+
+deduplicated AS (
+    SELECT *
+    FROM hashed
+    QUALIFY NOT $dedupe OR row_number() OVER (PARTITION BY content_hash ORDER BY doc_id) = 1
+)
+
+SELECT
+    doc_id,
+    source,
+    locator,
+    text,
+    length(text) AS character_count,
+    content_hash
+FROM deduplicated
+ORDER BY doc_id
