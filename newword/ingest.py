@@ -320,6 +320,8 @@ def _read_parquet(source: Source, options: IngestOptions) -> Iterator[Record]:
             rows = sqlfiles.query(con, "parquet_texts", {"path": str(path), "text_field": options.text_field})
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
+            if "empty set of columns" in first:
+                raise NewwordError(f"{source.name}: no column {options.text_field!r} (use --text-field)") from None
             raise NewwordError(f"{source.name}: cannot read as Parquet text column {options.text_field!r}: {first}") from None
         finally:
             con.close()

@@ -118,14 +118,6 @@ def abort(build: Build) -> None:
     shutil.rmtree(build.workdir, ignore_errors=True)
 
 
-def _count(build: Build, sql: str) -> int:
-    con = warehouse.connect(build.scratch_db, read_only=True)
-    try:
-        return con.execute(sql).fetchall()[0][0]
-    finally:
-        con.close()
-
-
 def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None) -> int:
     """Ingest every source into the documents table; fail on an empty corpus."""
     downloads = build.workdir / "downloads"
@@ -154,7 +146,7 @@ def run_step(build: Build, step: str) -> int:
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
         rows = sqlfiles.materialise(con, step, build.parameters())
         if step == "sentences" and rows == 0:
-            documents = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+            documents = sqlfiles.row_count(con, "documents")
             hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
             raise NewwordError(
                 f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
@@ -165,41 +157,43 @@ def run_step(build: Build, step: str) -> int:
 
 
 def empty_reason(build: Build) -> str:
-    """Which threshold nothing passed, when the lexicon is empty."""
+    """Which threshold nothing passed, when the lexicon is empty ("" when it is not)."""
     s = build.settings
     con = warehouse.connect(build.scratch_db, read_only=True)
     try:
+        kept, cohesive, candidates, words = sqlfiles.query(con, "stage_counts")[0]
+    finally:
+        con.close()
+    if words:
+        return ""
+    if not kept:
+        return f"no n-gram of length 2..{s.max_n} reached --min-count {s.min_count}"
+    if not cohesive:
+        pairs = ",".join(f"{k}:{s.threshold(k):g}" for k in range(2, s.max_n + 1))
+        return f"no n-gram with --min-count {s.min_count} passed --min-cohesion {pairs}"
+    if not candidates:
+        return f"no piece of the cut reached --min-count {s.min_count}"
+    return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
 
-        def count(sql: str) -> int:
-            return con.execute(sql).fetchall()[0][0]
 
-        if count("SELECT count(*) FROM lexicon"):
-            return ""
-        if not count("SELECT count(*) FROM ngram_counts WHERE length >= 2"):
-            return f"no n-gram of length 2..{s.max_n} reached --min-count {s.min_count}"
-        if not count("SELECT count(*) FROM cohesion WHERE is_cohesive"):
-            pairs = ",".join(f"{k}:{s.threshold(k):g}" for k in range(2, s.max_n + 1))
-            return f"no n-gram with --min-count {s.min_count} passed --min-cohesion {pairs}"
-        if not count("SELECT count(*) FROM candidates"):
-            return f"no piece of the cut reached --min-count {s.min_count}"
-        return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
+def top_words(db: Path, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+    """The lexicon as exported (count descending, then word): column names and rows."""
+    con = warehouse.connect(db, read_only=True)
+    try:
+        cursor = con.execute(sqlfiles.text("lexicon_export"), {"limit": limit})
+        return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()
 
 
 def _write_tsv(build: Build, target: Path) -> None:
-    con = warehouse.connect(build.scratch_db, read_only=True)
-    try:
-        cursor = con.execute("SELECT word, count, length, cohesion FROM lexicon ORDER BY count DESC, word")
-        scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with open(scratch, "w", encoding="utf-8", newline="\n") as out:
-            out.write("word\tcount\tlength\tcohesion\n")
-            while rows := cursor.fetchmany(10_000):
-                for word, count, length, score in rows:
-                    shown = "" if score is None or math.isnan(score) else repr(score)
-                    out.write(f"{word}\t{count}\t{length}\t{shown}\n")
-    finally:
-        con.close()
+    columns, rows = top_words(build.scratch_db)
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(scratch, "w", encoding="utf-8", newline="\n") as out:
+        out.write("\t".join(columns) + "\n")
+        for word, count, length, score in rows:
+            shown = "" if score is None or math.isnan(score) else repr(score)
+            out.write(f"{word}\t{count}\t{length}\t{shown}\n")
     os.replace(scratch, target)
 
 
@@ -208,9 +202,7 @@ def finish(build: Build) -> Result:
     con = warehouse.connect(build.scratch_db)
     try:
         sqlfiles.materialise(con, "run", build.parameters())
-        documents, sentences, characters, words = con.execute(
-            "SELECT document_count, sentence_count, character_count, word_count FROM run"
-        ).fetchall()[0]
+        documents, sentences, characters, words = sqlfiles.query(con, "run_totals")[0]
         con.execute("CHECKPOINT")
     finally:
         con.close()

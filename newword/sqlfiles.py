@@ -55,7 +55,12 @@ def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | No
 def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> int:
     """CREATE OR REPLACE TABLE <name> AS <statement>; return the number of rows."""
     con.execute(f'CREATE OR REPLACE TABLE "{name}" AS ' + text(name), bind(name, values or {}))
-    return con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+    return row_count(con, name)
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in a table the pipeline produced (the name comes from sql/, never from a user)."""
+    return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
 
 def names() -> list[str]:

@@ -20,16 +20,25 @@ cohesive AS (
     WHERE is_cohesive
 ),
 
+positions AS (
+    SELECT
+        sentence,
+        occurrences,
+        unnest(generate_series(1, length(sentence) - 1)) AS start
+    FROM sentence_types
+    WHERE length(sentence) >= 2
+),
+
 covers AS (
     SELECT
-        sentence_types.sentence,
-        sentence_types.occurrences,
-        starts.start,
-        starts.start + lengths.length - 1 AS stop
-    FROM sentence_types,
-        range(2, $max_n + 1) AS lengths (length),
-        range(1, length(sentence_types.sentence) - lengths.length + 2) AS starts (start)
-    SEMI JOIN cohesive ON cohesive.ngram = substr(sentence_types.sentence, starts.start, lengths.length)
+        positions.sentence,
+        positions.occurrences,
+        positions.start,
+        positions.start + lengths.length - 1 AS stop
+    FROM positions
+    CROSS JOIN range(2, $max_n + 1) AS lengths (length)
+    SEMI JOIN cohesive ON cohesive.ngram = substr(positions.sentence, positions.start, lengths.length)
+    WHERE positions.start + lengths.length - 1 <= length(positions.sentence)
 ),
 
 chained AS (

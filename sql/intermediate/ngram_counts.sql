@@ -2,7 +2,8 @@
 -- grain: one row per n-gram with count >= min_count.
 -- reads: sentences.
 -- parameters: $max_n, $min_count.
--- Each distinct sentence is expanded once and weighted by how often it occurs.
+-- Each distinct sentence is expanded once and weighted by how often it occurs. (unnest of a
+-- series and a cross join with the lengths is several times faster than a lateral range join.)
 WITH sentence_types AS (
     SELECT
         sentence,
@@ -11,14 +12,22 @@ WITH sentence_types AS (
     GROUP BY sentence
 ),
 
+positions AS (
+    SELECT
+        sentence,
+        occurrences,
+        unnest(generate_series(1, length(sentence))) AS start
+    FROM sentence_types
+),
+
 occurrences AS (
     SELECT
-        substr(sentence_types.sentence, starts.start, lengths.length) AS ngram,
+        substr(positions.sentence, positions.start, lengths.length) AS ngram,
         lengths.length,
-        sentence_types.occurrences
-    FROM sentence_types,
-        range(1, $max_n + 1) AS lengths (length),
-        range(1, length(sentence_types.sentence) - lengths.length + 2) AS starts (start)
+        positions.occurrences
+    FROM positions
+    CROSS JOIN range(1, $max_n + 1) AS lengths (length)
+    WHERE positions.start + lengths.length - 1 <= length(positions.sentence)
 )
 
 SELECT

@@ -2,5 +2,5 @@
 -- grain: one row per Parquet row, in file order.
 -- reads: the Parquet file at $path.
 -- parameters: $path, $text_field (the column holding the text).
-SELECT COLUMNS(column_name -> column_name = $text_field)::VARCHAR AS text
+SELECT COLUMNS(lambda column_name: column_name = $text_field)::VARCHAR AS text
 FROM read_parquet($path)

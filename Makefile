@@ -1,0 +1,36 @@
+# newword: the two commands are `make demo` and `make test`; both create .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA := data
+DEMO_CORPUS := $(DATA)/peoples-daily-199801.txt
+
+.PHONY: install demo test bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+$(DEMO_CORPUS): $(STAMP)
+	$(BIN)/newword corpus peoples-daily --output $(DEMO_CORPUS)
+
+demo: $(STAMP) $(DEMO_CORPUS)
+	$(BIN)/python -m flows.lexicon_build $(DEMO_CORPUS) --db $(DATA)/demo.duckdb --output $(DATA)/demo-lexicon.tsv --top 20
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check newword flows tests
+	$(BIN)/ruff format --check newword flows tests
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache

@@ -1,0 +1,111 @@
+"""lexicon-build: the discover pipeline as a Prefect flow, one task per stage.
+
+Each task is a thin call into newword.pipeline (the library never imports prefect). Run it with
+    python -m flows.lexicon_build SOURCE... [--db FILE] [--output FILE.tsv] [parameters]
+It needs no Prefect server: without PREFECT_API_URL, Prefect starts a temporary local one.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Quiet offline: no telemetry, no analytics (set before prefect is imported).
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from newword import cli, pipeline  # noqa: E402
+from newword.errors import NewwordError  # noqa: E402
+from newword.ingest import IngestOptions  # noqa: E402
+from newword.settings import Settings, parse_min_cohesion  # noqa: E402
+
+documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
+STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
+publish = task(pipeline.finish, name="publish", cache_policy=NO_CACHE)
+
+
+@flow(name="lexicon-build")
+def lexicon_build(
+    sources: list[str],
+    db: str = cli.DEFAULT_DB,
+    output: str | None = cli.DEFAULT_OUTPUT,
+    max_n: int = 4,
+    min_count: int = 25,
+    min_cohesion: str = "2:5,3:25,4:125",
+    chars: str = "cjk",
+    format: str | None = None,
+    text_field: str = "text",
+    doc_per_file: bool = False,
+    to_simplified: bool = False,
+    dedupe: bool = False,
+) -> dict:
+    """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
+    settings = Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars)
+    options = IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified)
+    build = pipeline.start(sources, db, output, settings, options, dedupe)
+    try:
+        documents(build)
+        for step, step_task in STEP_TASKS.items():
+            step_task(build, step)
+        result = publish(build)
+    except BaseException:
+        pipeline.abort(build)
+        raise
+    return {
+        "db": str(result.db),
+        "output": str(result.output) if result.output else None,
+        "documents": result.documents,
+        "characters": result.characters,
+        "words": result.words,
+        "message": result.message,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.lexicon_build", description=lexicon_build.description)
+    parser.add_argument("sources", nargs="+", metavar="SOURCE")
+    parser.add_argument("--db", default=cli.DEFAULT_DB)
+    parser.add_argument("--output", default=cli.DEFAULT_OUTPUT)
+    parser.add_argument("--top", type=int, default=20, help="print the top N words of the lexicon (default 20)")
+    cli.add_discovery_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        parse_min_cohesion(args.min_cohesion)  # fail fast, before a flow run starts
+        summary = lexicon_build(
+            sources=args.sources,
+            db=args.db,
+            output=args.output or None,
+            max_n=args.max_n,
+            min_count=args.min_count,
+            min_cohesion=args.min_cohesion,
+            chars=args.chars,
+            format=args.format,
+            text_field=args.text_field,
+            doc_per_file=args.doc_per_file,
+            to_simplified=args.to_simplified,
+            dedupe=args.dedupe,
+        )
+    except NewwordError as exc:
+        print(f"lexicon-build: error: {exc}", file=sys.stderr)
+        return 1
+    if summary["message"]:
+        print(f"empty lexicon: {summary['message']}")
+    columns, rows = pipeline.top_words(summary["db"], args.top)
+    print(f"\nTop {len(rows)} of {summary['words']:,} words ({summary['documents']:,} documents, {summary['characters']:,} characters):")
+    cli.print_rows(columns, rows, "table")
+    print("\nOutputs:")
+    print(f"  warehouse  {os.path.abspath(summary['db'])}  (tables: documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run)")
+    if summary["output"]:
+        print(f"  lexicon    {os.path.abspath(summary['output'])}")
+    print(f"  query it:  newword sql \"SELECT * FROM lexicon LIMIT 10\" --db {summary['db']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Golden rows for every SQL file in sql/: tiny hand-made inputs, exact expected rows.
+
+Each test builds only the tables the statement reads, in an in-memory DuckDB, runs the statement
+through the same loader the pipeline uses, and compares rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+import pytest
+
+from newword import sqlfiles
+from newword.settings import CHAR_CLASSES
+
+GOLDEN: set[str] = set()  # statement names covered here; a convention test checks it is all of sql/
+
+
+def covers(name: str):
+    GOLDEN.add(name)
+    return lambda fn: fn
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def table(con, name: str, columns: str, rows: list[tuple]) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
+    if rows:
+        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in rows[0])})", rows)
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+@covers("documents")
+def test_documents_hashes_and_dedupes(con, tmp_path):
+    staging = tmp_path / "documents.jsonl"
+    records = [(1, "a.txt", "line 1", "中华人民"), (2, "a.txt", "line 2", "共和国"), (3, "b.txt", "line 1", "中华人民")]
+    staging.write_text(
+        "".join(json.dumps(dict(zip(("doc_id", "source", "locator", "text"), r)), ensure_ascii=False) + "\n" for r in records),
+        encoding="utf-8",
+    )
+    for dedupe, expected_ids in ((False, [1, 2, 3]), (True, [1, 2])):
+        sqlfiles.materialise(con, "documents", {"staging_path": str(staging), "dedupe": dedupe})
+        got = rows(con, "SELECT doc_id, source, locator, text, character_count, content_hash FROM documents")
+        assert [r[0] for r in got] == expected_ids
+        assert got[0][1:5] == ("a.txt", "line 1", "中华人民", 4)
+    assert got[0][5] == hashlib.sha256("中华人民".encode()).hexdigest()
+
+
+@covers("cohesion_thresholds")
+def test_cohesion_thresholds_explicit_and_power_rule(con):
+    sqlfiles.materialise(con, "cohesion_thresholds", {"max_n": 6, "threshold_lengths": [2, 3], "threshold_values": [8.0, 40.0]})
+    assert rows(con, "SELECT length, min_cohesion FROM cohesion_thresholds") == [
+        (2, 8.0), (3, 40.0), (4, 125.0), (5, 625.0), (6, 3125.0),
+    ]  # fmt: skip
+
+
+@covers("sentences")
+@pytest.mark.parametrize(
+    ("chars", "expected"),
+    [
+        ("cjk", ["中华人民", "共和国", "K线图", "A股", "打印"]),
+        ("cjk+alnum", ["中华人民", "共和国", "K线图", "A股", "3D打印"]),
+    ],
+)
+def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
+    # after NFKC (done at ingest) full-width letters are ASCII; punctuation breaks runs, never glued
+    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华人民，共和国！K线图"), (2, "A股。3D打印")])
+    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES[chars]})
+    got = rows(con, "SELECT doc_id, sentence_no, sentence, length FROM sentences")
+    if chars == "cjk":
+        assert got == [(1, 1, "中华人民", 4), (1, 2, "共和国", 3), (1, 3, "线图", 2), (2, 1, "股", 1), (2, 2, "打印", 2)]
+    else:
+        assert [r[2] for r in got] == expected
+        assert got[2] == (1, 3, "K线图", 3)
+
+
+@covers("ngram_counts")
+def test_ngram_counts_never_cross_sentences(con):
+    table(con, "sentences", "sentence VARCHAR", [("中华人民",), ("人民",), ("华人",)])
+    sqlfiles.materialise(con, "ngram_counts", {"max_n": 3, "min_count": 1})
+    got = dict(((w, n), c) for w, n, c in rows(con, "SELECT ngram, length, count FROM ngram_counts"))
+    assert got == {
+        ("中", 1): 1, ("华", 1): 2, ("人", 1): 3, ("民", 1): 2,
+        ("中华", 2): 1, ("华人", 2): 2, ("人民", 2): 2,
+        ("中华人", 3): 1, ("华人民", 3): 1,
+    }  # fmt: skip
+    sqlfiles.materialise(con, "ngram_counts", {"max_n": 3, "min_count": 2})
+    assert rows(con, "SELECT ngram, count FROM ngram_counts") == [("人", 3), ("人民", 2), ("华", 2), ("华人", 2), ("民", 2)]
+
+
+@covers("cohesion")
+def test_cohesion_is_min_over_splits(con):
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [
+        ("中", 1, 10), ("华", 1, 10), ("人", 1, 20), ("的", 1, 60), ("中华", 2, 8), ("华人", 2, 2), ("中华人", 3, 2),
+    ])  # fmt: skip
+    table(con, "cohesion_thresholds", "length INTEGER, min_cohesion DOUBLE", [(2, 5.0), (3, 25.0)])
+    sqlfiles.materialise(con, "cohesion", {})
+    got = {w: (c, s, t, k) for w, n, c, s, t, k in rows(con, "SELECT * FROM cohesion")}
+    # total = 10 + 10 + 20 + 60 = 100 (the kept 1-gram counts)
+    assert got["中华"] == (8, 8.0, 5.0, True)  # 100 * 8 / (10 * 10)
+    assert got["华人"] == (2, 1.0, 5.0, False)  # 100 * 2 / (10 * 20)
+    # 中华人: min(100*2/(10*2) = 10 [中|华人], 100*2/(8*20) = 1.25 [中华|人]) = 1.25
+    assert got["中华人"] == (2, 1.25, 25.0, False)
+
+
+def test_cohesion_threshold_is_strict(con):
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("中", 1, 2), ("华", 1, 2), ("中华", 2, 1)])
+    table(con, "cohesion_thresholds", "length INTEGER, min_cohesion DOUBLE", [(2, 1.0)])
+    sqlfiles.materialise(con, "cohesion", {})
+    assert rows(con, "SELECT cohesion, is_cohesive FROM cohesion") == [(1.0, False)]  # 4*1/(2*2) = 1, not > 1
+
+
+def _cut(con, sentences: list[str], cohesive: list[str], max_n: int = 4) -> list[tuple]:
+    table(con, "sentences", "sentence VARCHAR", [(s,) for s in sentences])
+    table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [(w, True) for w in cohesive] + [("民共", False)])
+    sqlfiles.materialise(con, "cut", {"max_n": max_n})
+    return rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut")
+
+
+@covers("cut")
+def test_cut_article_example_joined(con):
+    # 中华人民 with cohesive {中华, 人民, 中华人民}: every boundary covered, one piece
+    assert _cut(con, ["中华人民"], ["中华", "人民", "中华人民"]) == [("中华人民", 1, 1, "中华人民", 4)]
+
+
+def test_cut_article_example_split(con):
+    # only 中华 and 人民 cohesive: 华|人 is cut
+    assert _cut(con, ["中华人民", "中华人民"], ["中华", "人民"]) == [("中华人民", 2, 1, "中华", 2), ("中华人民", 2, 3, "人民", 2)]
+
+
+def test_cut_overlap_by_one_character_chains(con):
+    # 各项 and 项目 share 项: both boundaries joined, the cut glues 各项目 (the article's case)
+    assert _cut(con, ["各项目进展"], ["各项", "项目", "进展"]) == [("各项目进展", 1, 1, "各项目", 3), ("各项目进展", 1, 4, "进展", 2)]
+
+
+def test_cut_adjacent_occurrences_stay_apart_and_max_n_limits(con):
+    assert _cut(con, ["中华人民"], ["中华人民"], max_n=3) == []  # a 4-gram is never an occurrence when max_n is 3
+    assert _cut(con, ["中华人民共和国"], ["中华", "人民", "和国"]) == [
+        ("中华人民共和国", 1, 1, "中华", 2), ("中华人民共和国", 1, 3, "人民", 2), ("中华人民共和国", 1, 6, "和国", 2),
+    ]  # fmt: skip
+
+
+@covers("candidates")
+def test_candidates_sum_pieces_over_sentences(con):
+    table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT", [
+        ("中华人民", 3, 1, "中华人民", 4), ("中华", 2, 1, "中华", 2), ("中华人民共和国", 1, 1, "中华人民", 4), ("共和", 1, 1, "共和", 2),
+    ])  # fmt: skip
+    sqlfiles.materialise(con, "candidates", {"min_count": 2})
+    assert rows(con, "SELECT word, length, count FROM candidates") == [("中华人民", 4, 4), ("中华", 2, 2)]
+
+
+@covers("lexicon")
+def test_lexicon_drops_glued_non_cohesive_words(con):
+    table(con, "candidates", "word VARCHAR, length BIGINT, count BIGINT", [
+        ("各项目", 3, 30), ("项目", 2, 90), ("中华人民", 4, 50), ("中华人民共和国", 7, 26),
+    ])  # fmt: skip
+    table(con, "cohesion", "ngram VARCHAR, length INTEGER, cohesion DOUBLE, is_cohesive BOOLEAN", [
+        ("各项", 2, 9.0, True), ("项目", 2, 80.0, True), ("各项目", 3, 3.0, False), ("中华人民", 4, 900.0, True),
+        ("中华人", 3, 300.0, True), ("华人民", 3, 300.0, True), ("人民共", 3, 30.0, True), ("民共和", 3, 30.0, True),
+        ("共和国", 3, 500.0, True), ("华人民共", 4, 200.0, True), ("人民共和", 4, 200.0, True), ("民共和国", 4, 100.0, False),
+    ])  # fmt: skip
+    sqlfiles.materialise(con, "lexicon", {"max_n": 4})
+    # 各项目 is not cohesive itself; 中华人民共和国 has 民共和国 (length 4) not cohesive
+    assert rows(con, "SELECT word, count, length, cohesion FROM lexicon") == [("项目", 90, 2, 80.0), ("中华人民", 50, 4, 900.0)]
+    con.execute("UPDATE cohesion SET is_cohesive = TRUE WHERE ngram = '民共和国'")
+    sqlfiles.materialise(con, "lexicon", {"max_n": 4})
+    assert ("中华人民共和国", 26, 7, None) in rows(con, "SELECT word, count, length, cohesion FROM lexicon")
+
+
+@covers("run")
+def test_run_records_parameters_and_totals(con):
+    table(con, "documents", "doc_id BIGINT", [(1,), (2,)])
+    table(con, "sentences", "sentence VARCHAR, length BIGINT", [("中华", 2), ("人民", 2), ("国", 1)])
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("中", 1, 1), ("人", 1, 1)])
+    table(con, "lexicon", "word VARCHAR", [("中华",)])
+    params = {"version": "9.9", "parameters": '{"max_n": 4}', "started_at": "2026-01-01T00:00:00+00:00"}
+    sqlfiles.materialise(con, "run", params)
+    got = rows(con, "SELECT newword_version, parameters->>'max_n', document_count, sentence_count, character_count, kept_unigram_total, word_count FROM run")
+    assert got == [("9.9", "4", 2, 3, 5, 2, 1)]
+
+
+@covers("parquet_texts")
+def test_parquet_texts_picks_the_named_column(con, tmp_path):
+    path = tmp_path / "t.parquet"
+    con.execute(f"COPY (SELECT * FROM (VALUES (1, '中华'), (2, NULL)) AS t(id, body)) TO '{path}' (FORMAT parquet)")
+    assert sqlfiles.query(con, "parquet_texts", {"path": str(path), "text_field": "body"}) == [("中华",), (None,)]
+
+
+@covers("stage_counts")
+def test_stage_counts(con):
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER", [("中", 1), ("中华", 2), ("华人", 2)])
+    table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("中华", True), ("华人", False)])
+    table(con, "candidates", "word VARCHAR", [("中华",)])
+    table(con, "lexicon", "word VARCHAR", [])
+    assert sqlfiles.query(con, "stage_counts") == [(2, 1, 1, 0)]
+
+
+@covers("run_totals")
+def test_run_totals(con):
+    con.execute("CREATE TABLE run AS SELECT 3 AS document_count, 4 AS sentence_count, 9 AS character_count, 1 AS word_count, 'x' AS other")
+    assert sqlfiles.query(con, "run_totals") == [(3, 4, 9, 1)]
+
+
+@covers("lexicon_export")
+def test_lexicon_export_order_and_limit(con):
+    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", [
+        ("人民", 5, 2, 9.0), ("中华", 5, 2, 8.0), ("中华人民共和国", 7, 7, None), ("国家", 1, 2, 6.0),
+    ])  # fmt: skip
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None}) == [
+        ("中华人民共和国", 7, 7, None), ("中华", 5, 2, 8.0), ("人民", 5, 2, 9.0), ("国家", 1, 2, 6.0),
+    ]  # fmt: skip
+    assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2})) == 2
