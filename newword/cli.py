@@ -205,12 +205,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except Exception as exc:  # an unexpected error is still one line unless debugging
-        if os.environ.get("NEWWORD_DEBUG"):
-            raise
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"newword: internal error: {type(exc).__name__}: {first} (NEWWORD_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return 1
+    except RuntimeError as exc:
+        if "interrupted" not in str(exc).lower():  # DuckDB turns SIGINT into "Query interrupted"
+            return _internal(exc)
+        print("newword: interrupted; outputs left as they were", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    """An unexpected error is still one line, unless NEWWORD_DEBUG asks for the traceback."""
+    if os.environ.get("NEWWORD_DEBUG"):
+        raise exc
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"newword: internal error: {type(exc).__name__}: {first} (NEWWORD_DEBUG=1 shows the traceback)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

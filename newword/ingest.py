@@ -156,6 +156,10 @@ def _lines(source: Source) -> Iterator[tuple[int, str]]:
     """(line number, text) of a text file, checking for binary content and invalid UTF-8."""
     with _open_binary(source) as handle:
         try:
+            head = handle.peek(8192)[:8192]  # type: ignore[attr-defined]
+            if b"\0" in head:
+                offset = head.index(b"\0")
+                raise NewwordError(f"{source.name}: binary file (NUL byte at offset {offset}), not text")
             for number, raw in enumerate(handle, start=1):
                 if b"\0" in raw:
                     raise NewwordError(f"{source.name}:{number}: binary file (NUL byte), not text")

@@ -1,0 +1,215 @@
+"""The command line as a user meets it: help, outputs, and a one-line error for every bad input,
+with a non-zero exit and the previous outputs left exactly as they were."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, read_tsv, run_newword
+
+@pytest.fixture
+def corpus(tmp_path, peoples_daily):
+    """The first 2,000 documents of People's Daily 1998-01 (about 190,000 characters)."""
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(peoples_daily[:2000]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def built(tmp_path, corpus):
+    """A warehouse and TSV from a first good run, to check that failures leave them untouched."""
+    done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--min-count", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return tmp_path
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", [[], ["discover"], ["sql"], ["corpus"]])
+def test_help_on_every_command(command):
+    done = run_newword(*command, "--help")
+    assert done.returncode == 0
+    assert "usage: newword" in done.stdout
+    assert done.stderr == ""
+
+
+def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
+    done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--min-count", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = read_tsv(tmp_path / "lex.tsv")
+    assert rows[0][:2] == ["word", "count"]
+    body = [(r[0], int(r[1])) for r in rows[1:]]
+    assert len(body) > 100
+    assert body == sorted(body, key=lambda r: (-r[1], r[0]))
+    assert all(int(r[1]) >= 5 and int(r[2]) == len(r[0]) for r in rows[1:])
+    assert f"{len(body):,} words from 2,000 documents" in done.stdout
+    for stage in ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon"):
+        assert f"] {stage}:" in done.stderr  # plain progress lines when not on a terminal
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no scratch files left"
+
+
+def test_sql_formats(built):
+    word, count = read_tsv(built / "lex.tsv")[1][:2]
+    query = "SELECT word, count FROM lexicon ORDER BY count DESC, word LIMIT 2"
+    table = run_newword("sql", query, "--db", "w.duckdb", cwd=built)
+    assert table.returncode == 0 and word in table.stdout.splitlines()[2] and "(2 rows)" in table.stdout
+    csv_out = run_newword("sql", query, "--db", "w.duckdb", "--format", "csv", cwd=built).stdout.splitlines()
+    assert csv_out[0] == "word,count" and csv_out[1] == f"{word},{count}"
+    tsv_out = run_newword("sql", query, "--db", "w.duckdb", "--format", "tsv", cwd=built).stdout.splitlines()
+    assert tsv_out[1] == f"{word}\t{count}"
+    js = run_newword("sql", query, "--db", "w.duckdb", "--format", "json", cwd=built).stdout.splitlines()
+    assert json.loads(js[0]) == {"word": word, "count": int(count)}
+
+
+def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
+    path = tmp_path / "tiny.txt"
+    path.write_text("中华人民共和国\n", encoding="utf-8")
+    done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "lex.tsv", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "empty lexicon: no n-gram of length 2..4 reached --min-count 25" in done.stderr
+    assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion"]]
+
+
+def test_empty_lexicon_names_the_cohesion_threshold(tmp_path):
+    path = tmp_path / "flat.txt"
+    path.write_text("甲乙\n乙甲\n" * 30, encoding="utf-8")  # every 2-gram as likely as chance
+    done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "passed --min-cohesion 2:5,3:25,4:125" in done.stderr
+
+
+def _bad(tmp_path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+BAD_INPUTS = {
+    "invalid UTF-8": (lambda d: [_bad(d, "bad.txt", "中华人民\n共和国\n".encode() + b"\xff\xfe bad\n")], r"bad\.txt:3: invalid UTF-8"),
+    "invalid UTF-8 in gzip": (lambda d: [_bad(d, "bad.txt.gz", gzip.compress(b"ok\n\xc3\x28\n"))], r"bad\.txt\.gz:2: invalid UTF-8"),
+    "binary file": (lambda d: [_bad(d, "x.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")], r"x\.txt: binary file \(NUL byte at offset 8\)"),
+    "empty corpus": (lambda d: [_bad(d, "empty.txt", b"")], r"empty corpus: no documents in .*empty\.txt"),
+    "blank lines only": (lambda d: [_bad(d, "blank.txt", b"\n  \n\n")], r"empty corpus"),
+    "no Chinese text": (lambda d: [_bad(d, "en.txt", b"only english here\nand more\n")], r"no Chinese text: none of the 2 documents"),
+    "unknown format": (lambda d: [_bad(d, "book.docx", b"PK\x03\x04")], r"book\.docx: unknown format '\.docx'"),
+    "missing file": (lambda d: [str(d / "nope.txt")], r"nope\.txt: no such file or folder"),
+    "glob matching nothing": (lambda d: [str(d / "*.nothing")], r"no files match"),
+    "invalid JSON": (lambda d: [_bad(d, "x.jsonl", '{"text": "中华"}\n{oops\n'.encode())], r"x\.jsonl:2: invalid JSON"),
+    "CSV without the column": (lambda d: [_bad(d, "x.csv", "id,body\n1,中华\n".encode())], r"x\.csv:1: no column 'text'"),
+    "corrupt gzip": (lambda d: [_bad(d, "x.txt.gz", b"\x1f\x8b\x08\x00garbage")], r"x\.txt\.gz: corrupt gzip"),
+    "corrupt parquet": (lambda d: [_bad(d, "x.parquet", b"PAR1 not really")], r"x\.parquet: cannot read as Parquet"),
+    "huge line": (lambda d: [_bad(d, "huge.txt", ("中华\n" + "中" * 2000 + "\n").encode()), "--max-doc-chars", "1000"], r"huge\.txt:2: document of 2,000 characters exceeds --max-doc-chars 1,000"),
+}
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+BAD_INPUTS["unreachable URL"] = (lambda d: [f"http://127.0.0.1:{_closed_port()}/corpus.txt"], r"http://127\.0\.0\.1:\d+/corpus\.txt: cannot fetch")
+
+BAD_PARAMETERS = {
+    "--max-n 1": (["--max-n", "1"], r"--max-n must be an integer >= 2 \(got 1\)"),
+    "--max-n abc": (["--max-n", "abc"], r"--max-n must be an integer \(got 'abc'\)"),
+    "--min-count 0": (["--min-count", "0"], r"--min-count must be an integer >= 1 \(got 0\)"),
+    "--min-count -3": (["--min-count", "-3"], r"--min-count must be an integer >= 1"),
+    "malformed --min-cohesion": (["--min-cohesion", "2:5,3"], r"--min-cohesion: cannot read '3'"),
+    "--min-cohesion length 1": (["--min-cohesion", "1:5"], r"--min-cohesion: length must be >= 2"),
+    "--min-cohesion twice": (["--min-cohesion", "2:5,2:6"], r"--min-cohesion: length 2 given twice"),
+    "--chars unknown": (["--chars", "latin"], r"argument --chars: invalid choice"),
+    "--format unknown": (["--format", "xml"], r"argument --format: invalid choice"),
+}
+
+
+def _assert_one_line_error(done: subprocess.CompletedProcess, pattern: str) -> None:
+    import re
+
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1, done.stderr
+    assert re.search(pattern, errors[0]), errors[0]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_fails_cleanly_and_keeps_outputs(built, case):
+    make, pattern = BAD_INPUTS[case]
+    args = make(built)
+    before = snapshot(built)
+    done = run_newword("discover", *args, "--db", "w.duckdb", "--output", "lex.tsv", cwd=built)
+    _assert_one_line_error(done, pattern)
+    after = snapshot(built)
+    assert {k: after[k] for k in ("w.duckdb", "lex.tsv")} == {k: before[k] for k in ("w.duckdb", "lex.tsv")}
+    assert not [name for name in after if name.startswith(".")], "no scratch files left"
+
+
+@pytest.mark.parametrize("case", list(BAD_PARAMETERS))
+def test_bad_parameters_fail_cleanly(built, corpus, case):
+    args, pattern = BAD_PARAMETERS[case]
+    before = snapshot(built)
+    done = run_newword("discover", str(corpus), *args, "--db", "w.duckdb", "--output", "lex.tsv", cwd=built)
+    _assert_one_line_error(done, pattern)
+    assert snapshot(built) == before
+
+
+def test_sql_errors(built, tmp_path):
+    _assert_one_line_error(run_newword("sql", "SELECT 1", "--db", "missing.duckdb", cwd=built), r"missing\.duckdb: no such database")
+    _assert_one_line_error(run_newword("sql", "SELEC oops", "--db", "w.duckdb", cwd=built), r"query failed: Parser Error")
+    _assert_one_line_error(run_newword("sql", "DROP TABLE lexicon", "--db", "w.duckdb", cwd=built), r"query failed: .*read-only")
+    (built / "notdb.duckdb").write_bytes(b"not a database at all" * 100)
+    _assert_one_line_error(run_newword("sql", "SELECT 1", "--db", "notdb.duckdb", cwd=built), r"notdb\.duckdb: (not a DuckDB database|cannot open)")
+
+
+def test_locked_database(built, corpus):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)", str(built / "w.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = snapshot(built)
+        done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", cwd=built)
+        _assert_one_line_error(done, rf"w\.duckdb: database is locked by another process \(PID {holder.pid}\)")
+        assert snapshot(built) == before
+        _assert_one_line_error(run_newword("sql", "SELECT 1", "--db", "w.duckdb", cwd=built), r"database is locked")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_interrupted_build_leaves_outputs(built, peoples_daily):
+    """SIGINT mid-build: exit 130, previous warehouse and TSV intact, no scratch left."""
+    import signal
+
+    big = built / "big.txt"
+    big.write_text("\n".join(peoples_daily * 3) + "\n", encoding="utf-8")
+    before = snapshot(built)
+    import os
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newword.cli", "discover", str(big), "--db", "w.duckdb", "--output", "lex.tsv"],
+        cwd=built,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    after = snapshot(built)
+    assert after["w.duckdb"] == before["w.duckdb"] and after["lex.tsv"] == before["lex.tsv"]
+    assert not [name for name in after if name.startswith(".")]

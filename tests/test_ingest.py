@@ -1,0 +1,157 @@
+"""Ingest: every input format, compression, folders, globs, URLs on a local server, normalisation."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import threading
+
+import duckdb
+import pytest
+
+from newword import pipeline
+from newword.ingest import IngestOptions, html_to_text
+from newword.settings import Settings
+
+TEXTS = ["中华人民共和国成立了。", "人民代表大会，中华人民。", "ｋ线图和Ａ股，３Ｄ打印"]
+
+
+def documents(db) -> list[tuple[str, str, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT source, locator, text FROM documents ORDER BY doc_id").fetchall()
+    finally:
+        con.close()
+
+
+def ingest(tmp_path, sources, **options) -> list[tuple[str, str, str]]:
+    settings = Settings(min_count=1)
+    pipeline.discover([str(s) for s in sources], tmp_path / "w.duckdb", None, settings, IngestOptions(**options))
+    return documents(tmp_path / "w.duckdb")
+
+
+NFKC = ["中华人民共和国成立了。", "人民代表大会,中华人民。", "k线图和A股,3D打印"]
+
+
+def write_format(path, fmt: str, texts: list[str], field: str = "text") -> None:
+    if fmt == "text":
+        path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    elif fmt == "jsonl":
+        path.write_text("".join(json.dumps({field: t, "id": i}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps([{field: t} for t in texts], ensure_ascii=False), encoding="utf-8")
+    elif fmt in ("csv", "tsv"):
+        sep = "," if fmt == "csv" else "\t"
+        quote = '"'
+        lines = [f"id{sep}{field}"] + [f"{i}{sep}{quote}{t}{quote}" for i, t in enumerate(texts)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif fmt == "parquet":
+        con = duckdb.connect()
+        con.execute("CREATE TABLE t (id INTEGER, body VARCHAR)")
+        con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+        con.execute(f"COPY (SELECT id, body AS \"{field}\" FROM t ORDER BY id) TO '{path}' (FORMAT parquet)")
+        con.close()
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl", "json", "csv", "tsv", "parquet"])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_every_format_plain_and_gzip(tmp_path, fmt, compressed):
+    path = tmp_path / f"corpus.{fmt if fmt != 'text' else 'txt'}"
+    write_format(path, fmt, TEXTS)
+    if compressed:
+        gz = path.with_name(path.name + ".gz")
+        gz.write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+        path = gz
+    got = ingest(tmp_path, [path])
+    assert [text for _, _, text in got] == NFKC  # NFKC: full-width letters, digits and comma to half-width
+    assert {source for source, _, _ in got} == {str(path)}
+
+
+def test_text_field_option_and_missing_field(tmp_path):
+    path = tmp_path / "c.jsonl"
+    write_format(path, "jsonl", TEXTS, field="content")
+    assert len(ingest(tmp_path, [path], text_field="content")) == 3
+    with pytest.raises(Exception, match=r"c\.jsonl:1: no field 'text'"):
+        ingest(tmp_path, [path])
+
+
+def test_locators_and_blank_lines(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("中华人民\n\n   \n共和国\n", encoding="utf-8")
+    assert [loc for _, loc, _ in ingest(tmp_path, [path])] == ["line 1", "line 4"]
+
+
+def test_document_per_file_folders_and_globs(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("中华人民\n共和国\n", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("人民代表\n", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("不读\n", encoding="utf-8")
+    assert [t for _, _, t in ingest(tmp_path, [folder])] == ["中华人民", "共和国", "人民代表"]
+    assert [t for _, _, t in ingest(tmp_path, [folder], doc_per_file=True)] == ["中华人民\n共和国", "人民代表"]
+    assert [t for _, _, t in ingest(tmp_path, [f"{folder}/**/*.txt"])] == ["中华人民", "共和国", "人民代表"]
+
+
+def test_zhihu_column_export(tmp_path):
+    from tests.conftest import ROOT
+
+    got = ingest(tmp_path, [ROOT / "tests" / "data" / "zhihu_column.json"])
+    assert len(got) == 1
+    source, locator, text = got[0]
+    assert locator == "article 1"
+    assert text.startswith("一种无监督的新词发现算法\n监督学习的方法需要大量的标注数据")
+    assert "<p>" not in text and "&#34;" not in text and "zhimg" not in text
+    assert '"分红派息"' in text  # entities decoded (&#34; is a quote), tags gone
+
+
+def test_html_to_text_blocks_are_boundaries():
+    assert html_to_text("<p>中华<b>人民</b></p><p>共和国</p><script>x()</script>a&amp;b") == "中华人民\n共和国\na&b"
+
+
+def test_traditional_to_simplified(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("漢字簡體轉換\n", encoding="utf-8")
+    assert ingest(tmp_path, [path])[0][2] == "漢字簡體轉換"
+    assert ingest(tmp_path, [path], to_simplified=True)[0][2] == "汉字简体转换"
+
+
+@contextlib.contextmanager
+def serve(folder):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[assignment]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("name", ["corpus.txt", "corpus.jsonl.gz", "corpus.parquet"])
+def test_http_urls_on_a_local_server(tmp_path, name):
+    served = tmp_path / "served"
+    served.mkdir()
+    fmt = {"corpus.txt": "text", "corpus.jsonl.gz": "jsonl", "corpus.parquet": "parquet"}[name]
+    plain = served / name.removesuffix(".gz")
+    write_format(plain, fmt, TEXTS)
+    if name.endswith(".gz"):
+        (served / name).write_bytes(gzip.compress(plain.read_bytes()))
+    with serve(served) as base:
+        got = ingest(tmp_path, [f"{base}/{name}"])
+    assert [t for _, _, t in got] == NFKC
+    assert got[0][0] == f"{base}/{name}"
+    assert not list(tmp_path.glob(".w.duckdb.build-*")), "downloads are cleaned up"
+
+
+def test_dedupe_drops_repeated_documents(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("中华人民\n共和国\n中华人民\n", encoding="utf-8")
+    assert len(ingest(tmp_path, [path])) == 3  # exactly the given documents by default
+    pipeline.discover([str(path)], tmp_path / "d.duckdb", None, Settings(min_count=1), dedupe=True)
+    assert [t for _, _, t in documents(tmp_path / "d.duckdb")] == ["中华人民", "共和国"]
