@@ -1,0 +1,54 @@
+"""The lexicon-build Prefect flow: a real flow run, with no Prefect server configured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests import reference
+from tests.conftest import ROOT, lexicon_of, read_tsv, run_newword, write_lines
+
+pytestmark = pytest.mark.xdist_group("prefect")
+
+
+def run_flow(*args: str, cwd) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "flows.lexicon_build", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_flow_run_builds_the_same_lexicon_quietly(tmp_path, peoples_daily):
+    documents = peoples_daily[:5000]
+    corpus = write_lines(tmp_path / "corpus.txt", documents)
+    done = run_flow(str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--min-count", "10", "--top", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    expected = reference.discover(documents, min_count=10)
+    assert lexicon_of(tmp_path / "w.duckdb") == expected
+    assert len(read_tsv(tmp_path / "lex.tsv")) == len(expected) + 1
+    # one task per stage, each completed
+    for stage in ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon", "publish"):
+        assert f"Task run '{stage}-" in done.stderr
+    assert "Finished in state Completed()" in done.stderr.splitlines()[-2] + done.stderr.splitlines()[-1]
+    # quiet: no tracebacks, no telemetry or analytics errors, no warnings
+    for noise in ("Traceback", "telemetry", "analytics", "ERROR", "WARNING"):
+        assert noise not in done.stderr, noise
+    # it prints the top of the lexicon and where the outputs are
+    top = sorted(expected.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    assert top in done.stdout and "w.duckdb" in done.stdout and "lex.tsv" in done.stdout
+
+
+def test_failed_flow_run_keeps_previous_outputs(tmp_path, peoples_daily):
+    corpus = write_lines(tmp_path / "corpus.txt", peoples_daily[:500])
+    assert run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "", "--min-count", "5", cwd=tmp_path).returncode == 0
+    previous = (tmp_path / "w.duckdb").read_bytes()
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\n")
+    done = run_flow(str(bad), "--db", "w.duckdb", "--output", "lex.tsv", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "lexicon-build: error: " in done.stdout + done.stderr and "bad.txt:1: invalid UTF-8" in done.stderr
+    assert (tmp_path / "w.duckdb").read_bytes() == previous
+    assert not (tmp_path / "lex.tsv").exists()

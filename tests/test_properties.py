@@ -1,0 +1,104 @@
+"""Invariants (style.md), checked with hypothesis on random documents over a small alphabet:
+the pipeline equals the reference; 1-gram counts add up to the characters of the sentences;
+c(ab) <= min(c(a), c(b)); the lexicon does not depend on document order."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newword import pipeline
+from newword.settings import Settings
+from tests import reference
+
+ALPHABET = "中华人民共和国的一是了A1，。 "
+documents_strategy = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=40), min_size=1, max_size=30)
+settings_strategy = st.builds(
+    Settings,
+    max_n=st.integers(2, 5),
+    min_count=st.integers(1, 4),
+    min_cohesion=st.dictionaries(st.integers(2, 5), st.floats(0, 30, allow_nan=False), max_size=3),
+    chars=st.sampled_from(["cjk", "cjk+alnum"]),
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@contextlib.contextmanager
+def build(documents: list[str], setting: Settings) -> Iterator[Path | None]:
+    """Run the pipeline; None when the corpus has no text of the class (an error by design)."""
+    if not reference.sentences(documents, setting.chars):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="newword-prop-") as folder:
+        source = Path(folder) / "c.jsonl"
+        source.write_text("".join(json.dumps({"text": d}, ensure_ascii=False) + "\n" for d in documents), encoding="utf-8")
+        pipeline.discover([str(source)], Path(folder) / "w.duckdb", None, setting)
+        yield Path(folder) / "w.duckdb"
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@PROPERTY
+@given(documents_strategy, settings_strategy)
+def test_pipeline_equals_reference_on_random_text(documents, setting):
+    with build(documents, setting) as db:
+        if db is None:
+            return
+        expected = reference.discover(documents, setting.max_n, setting.min_count, dict(setting.min_cohesion), setting.chars)
+        assert dict(query(db, "SELECT word, count FROM lexicon")) == expected
+
+
+@PROPERTY
+@given(documents_strategy, st.sampled_from(["cjk", "cjk+alnum"]))
+def test_unigram_total_is_characters_in_sentences(documents, chars):
+    with build(documents, Settings(min_count=1, chars=chars)) as db:
+        if db is None:
+            return
+        [(unigrams, characters)] = query(
+            db, "SELECT (SELECT sum(count) FROM ngram_counts WHERE length = 1), (SELECT sum(length) FROM sentences)"
+        )
+    assert unigrams == characters == sum(len(s) for s in reference.sentences(documents, chars))
+
+
+@PROPERTY
+@given(documents_strategy)
+def test_longer_ngram_never_more_frequent_than_its_parts(documents):
+    with build(documents, Settings(min_count=1, max_n=4)) as db:
+        if db is None:
+            return
+        violations = query(
+            db,
+        """
+            SELECT w.ngram FROM ngram_counts AS w
+            JOIN ngram_counts AS a ON a.ngram = w.ngram[:-2]
+            JOIN ngram_counts AS b ON b.ngram = w.ngram[2:]
+            WHERE w.length >= 2 AND w.count > least(a.count, b.count)
+            """,
+        )
+    assert violations == []
+
+
+@PROPERTY
+@given(documents_strategy, st.randoms(use_true_random=False))
+def test_lexicon_independent_of_document_order(documents, random):
+    shuffled = list(documents)
+    random.shuffle(shuffled)
+    setting = Settings(min_count=2)
+    lexicon = "SELECT word, count, length, cohesion FROM lexicon ORDER BY word"
+    with build(documents, setting) as first, build(shuffled, setting) as second:
+        if first is None:
+            return
+        assert query(first, lexicon) == query(second, lexicon)
