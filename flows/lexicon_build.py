@@ -14,16 +14,16 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
+import argparse
+import sys
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-from newword import cli, pipeline  # noqa: E402
-from newword.errors import NewwordError  # noqa: E402
-from newword.ingest import IngestOptions  # noqa: E402
-from newword.settings import Settings, parse_min_cohesion  # noqa: E402
+from newword import cli, pipeline
+from newword.errors import NewwordError
+from newword.ingest import IngestOptions
+from newword.settings import Settings, parse_min_cohesion
 
 documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
 STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
@@ -96,14 +96,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if summary["message"]:
         print(f"empty lexicon: {summary['message']}")
-    columns, rows = pipeline.top_words(summary["db"], args.top)
-    print(f"\nTop {len(rows)} of {summary['words']:,} words ({summary['documents']:,} documents, {summary['characters']:,} characters):")
-    cli.print_rows(columns, rows, "table")
+
+    def show(title: str, min_length: int) -> None:
+        columns, rows = pipeline.top_words(summary["db"], args.top, min_length)
+        print(f"\n{title} ({len(rows)} shown):")
+        cli.print_rows(columns, [(w, c, n, None if s is None else round(s, 1)) for w, c, n, s in rows], "table")
+
+    print(
+        f"\nlexicon-build: {summary['words']:,} words from {summary['documents']:,} documents ({summary['characters']:,} characters)"
+    )
+    show("Top words by count", 1)
+    show("Top words of 3 or more characters", 3)
     print("\nOutputs:")
-    print(f"  warehouse  {os.path.abspath(summary['db'])}  (tables: documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run)")
+    print(
+        f"  warehouse  {os.path.abspath(summary['db'])}  (tables: documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run)"
+    )
     if summary["output"]:
         print(f"  lexicon    {os.path.abspath(summary['output'])}")
-    print(f"  query it:  newword sql \"SELECT * FROM lexicon LIMIT 10\" --db {summary['db']}")
+    print(f'  query it:  newword sql "SELECT * FROM lexicon LIMIT 10" --db {summary["db"]}')
     return 0
 
 

@@ -41,7 +41,9 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     """Parameters of algorithm.md and ingest options, shared by every command that discovers."""
     algo = parser.add_argument_group("algorithm (defaults from algorithm.md)")
     algo.add_argument("--max-n", type=_positive_int("--max-n"), default=4, help="longest n-gram counted (default 4)")
-    algo.add_argument("--min-count", type=_positive_int("--min-count"), default=25, help="minimum count of n-grams and candidates (default 25)")
+    algo.add_argument(
+        "--min-count", type=_positive_int("--min-count"), default=25, help="minimum count of n-grams and candidates (default 25)"
+    )
     algo.add_argument(
         "--min-cohesion",
         default="2:5,3:25,4:125",
@@ -50,16 +52,27 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     )
     algo.add_argument("--chars", choices=sorted(CHAR_CLASSES), default="cjk", help="character class of a sentence (default cjk)")
     src = parser.add_argument_group("input")
-    src.add_argument("--format", choices=("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu"), help="force the input format (default: by file extension; .gz is read through)")
+    src.add_argument(
+        "--format",
+        choices=("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu"),
+        help="force the input format (default: by file extension; .gz is read through)",
+    )
     src.add_argument("--text-field", default="text", help="JSON field or CSV/TSV/Parquet column with the text (default text)")
     src.add_argument("--doc-per-file", action="store_true", help="plain text: one document per file instead of per line")
     src.add_argument("--to-simplified", action="store_true", help="convert traditional to simplified characters (OpenCC t2s)")
-    src.add_argument("--max-doc-chars", type=_positive_int("--max-doc-chars"), default=10_000_000, help="longest document accepted, in characters (default 10,000,000)")
+    src.add_argument(
+        "--max-doc-chars",
+        type=_positive_int("--max-doc-chars"),
+        default=10_000_000,
+        help="longest document accepted, in characters (default 10,000,000)",
+    )
     src.add_argument("--dedupe", action="store_true", help="drop documents whose content repeats an earlier one")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(max_n=args.max_n, min_count=args.min_count, min_cohesion=parse_min_cohesion(args.min_cohesion), chars=args.chars)
+    return Settings(
+        max_n=args.max_n, min_count=args.min_count, min_cohesion=parse_min_cohesion(args.min_cohesion), chars=args.chars
+    )
 
 
 def ingest_options_from(args: argparse.Namespace):
@@ -175,7 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sql.add_argument("query", metavar="QUERY", help='for example "SELECT * FROM lexicon LIMIT 10"')
     sql.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
-    sql.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default table; json is one object per line)")
+    sql.add_argument(
+        "--format",
+        choices=("table", "csv", "tsv", "json"),
+        default="table",
+        help="output format (default table; json is one object per line)",
+    )
     sql.set_defaults(run=_sql)
 
     corpus = commands.add_parser(
@@ -185,7 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
         "peoples-daily (People's Daily 1998-01, raw), peoples-daily-gold (the same, words separated by spaces), "
         "reviews (product reviews).",
     )
-    corpus.add_argument("name", choices=("peoples-daily", "peoples-daily-gold", "reviews"), metavar="NAME", help="peoples-daily, peoples-daily-gold or reviews")
+    corpus.add_argument(
+        "name",
+        choices=("peoples-daily", "peoples-daily-gold", "reviews"),
+        metavar="NAME",
+        help="peoples-daily, peoples-daily-gold or reviews",
+    )
     corpus.add_argument("--output", required=True, help="file to write")
     corpus.set_defaults(run=_corpus)
     return parser
@@ -210,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _internal(exc)
         print("newword: interrupted; outputs left as they were", file=sys.stderr)
         return 130
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every unexpected error is still one line
         return _internal(exc)
 
 

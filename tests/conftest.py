@@ -36,7 +36,7 @@ def run_newword(*args: str, cwd: Path | None = None, timeout: float = 300) -> su
     """The real command line, in a subprocess, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("NEWWORD_DEBUG", None)
-    return subprocess.run([*NEWWORD, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([*NEWWORD, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
 
 
 def lexicon_of(db: Path) -> dict[str, int]:

@@ -28,9 +28,7 @@ def ngram_counts(sents, max_n, min_count):
 def cohesion(counts):
     total = sum(c for w, c in counts.items() if len(w) == 1)
     return {
-        w: min(total * c / (counts[w[:i]] * counts[w[i:]]) for i in range(1, len(w)))
-        for w, c in counts.items()
-        if len(w) >= 2
+        w: min(total * c / (counts[w[:i]] * counts[w[i:]]) for i in range(1, len(w))) for w, c in counts.items() if len(w) >= 2
     }
 
 

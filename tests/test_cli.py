@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, read_tsv, run_newword
 
+
 @pytest.fixture
 def corpus(tmp_path, peoples_daily):
     """The first 2,000 documents of People's Daily 1998-01 (about 190,000 characters)."""
@@ -94,12 +95,24 @@ def _bad(tmp_path, name: str, content: bytes) -> str:
 
 
 BAD_INPUTS = {
-    "invalid UTF-8": (lambda d: [_bad(d, "bad.txt", "中华人民\n共和国\n".encode() + b"\xff\xfe bad\n")], r"bad\.txt:3: invalid UTF-8"),
-    "invalid UTF-8 in gzip": (lambda d: [_bad(d, "bad.txt.gz", gzip.compress(b"ok\n\xc3\x28\n"))], r"bad\.txt\.gz:2: invalid UTF-8"),
-    "binary file": (lambda d: [_bad(d, "x.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")], r"x\.txt: binary file \(NUL byte at offset 8\)"),
+    "invalid UTF-8": (
+        lambda d: [_bad(d, "bad.txt", "中华人民\n共和国\n".encode() + b"\xff\xfe bad\n")],
+        r"bad\.txt:3: invalid UTF-8",
+    ),
+    "invalid UTF-8 in gzip": (
+        lambda d: [_bad(d, "bad.txt.gz", gzip.compress(b"ok\n\xc3\x28\n"))],
+        r"bad\.txt\.gz:2: invalid UTF-8",
+    ),
+    "binary file": (
+        lambda d: [_bad(d, "x.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")],
+        r"x\.txt: binary file \(NUL byte at offset 8\)",
+    ),
     "empty corpus": (lambda d: [_bad(d, "empty.txt", b"")], r"empty corpus: no documents in .*empty\.txt"),
     "blank lines only": (lambda d: [_bad(d, "blank.txt", b"\n  \n\n")], r"empty corpus"),
-    "no Chinese text": (lambda d: [_bad(d, "en.txt", b"only english here\nand more\n")], r"no Chinese text: none of the 2 documents"),
+    "no Chinese text": (
+        lambda d: [_bad(d, "en.txt", b"only english here\nand more\n")],
+        r"no Chinese text: none of the 2 documents",
+    ),
     "unknown format": (lambda d: [_bad(d, "book.docx", b"PK\x03\x04")], r"book\.docx: unknown format '\.docx'"),
     "missing file": (lambda d: [str(d / "nope.txt")], r"nope\.txt: no such file or folder"),
     "glob matching nothing": (lambda d: [str(d / "*.nothing")], r"no files match"),
@@ -107,7 +120,10 @@ BAD_INPUTS = {
     "CSV without the column": (lambda d: [_bad(d, "x.csv", "id,body\n1,中华\n".encode())], r"x\.csv:1: no column 'text'"),
     "corrupt gzip": (lambda d: [_bad(d, "x.txt.gz", b"\x1f\x8b\x08\x00garbage")], r"x\.txt\.gz: corrupt gzip"),
     "corrupt parquet": (lambda d: [_bad(d, "x.parquet", b"PAR1 not really")], r"x\.parquet: cannot read as Parquet"),
-    "huge line": (lambda d: [_bad(d, "huge.txt", ("中华\n" + "中" * 2000 + "\n").encode()), "--max-doc-chars", "1000"], r"huge\.txt:2: document of 2,000 characters exceeds --max-doc-chars 1,000"),
+    "huge line": (
+        lambda d: [_bad(d, "huge.txt", ("中华\n" + "中" * 2000 + "\n").encode()), "--max-doc-chars", "1000"],
+        r"huge\.txt:2: document of 2,000 characters exceeds --max-doc-chars 1,000",
+    ),
 }
 
 
@@ -117,7 +133,10 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-BAD_INPUTS["unreachable URL"] = (lambda d: [f"http://127.0.0.1:{_closed_port()}/corpus.txt"], r"http://127\.0\.0\.1:\d+/corpus\.txt: cannot fetch")
+BAD_INPUTS["unreachable URL"] = (
+    lambda d: [f"http://127.0.0.1:{_closed_port()}/corpus.txt"],
+    r"http://127\.0\.0\.1:\d+/corpus\.txt: cannot fetch",
+)
 
 BAD_PARAMETERS = {
     "--max-n 1": (["--max-n", "1"], r"--max-n must be an integer >= 2 \(got 1\)"),
@@ -164,16 +183,25 @@ def test_bad_parameters_fail_cleanly(built, corpus, case):
 
 
 def test_sql_errors(built, tmp_path):
-    _assert_one_line_error(run_newword("sql", "SELECT 1", "--db", "missing.duckdb", cwd=built), r"missing\.duckdb: no such database")
+    _assert_one_line_error(
+        run_newword("sql", "SELECT 1", "--db", "missing.duckdb", cwd=built), r"missing\.duckdb: no such database"
+    )
     _assert_one_line_error(run_newword("sql", "SELEC oops", "--db", "w.duckdb", cwd=built), r"query failed: Parser Error")
     _assert_one_line_error(run_newword("sql", "DROP TABLE lexicon", "--db", "w.duckdb", cwd=built), r"query failed: .*read-only")
     (built / "notdb.duckdb").write_bytes(b"not a database at all" * 100)
-    _assert_one_line_error(run_newword("sql", "SELECT 1", "--db", "notdb.duckdb", cwd=built), r"notdb\.duckdb: (not a DuckDB database|cannot open)")
+    _assert_one_line_error(
+        run_newword("sql", "SELECT 1", "--db", "notdb.duckdb", cwd=built), r"notdb\.duckdb: (not a DuckDB database|cannot open)"
+    )
 
 
 def test_locked_database(built, corpus):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)", str(built / "w.duckdb")],
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)",
+            str(built / "w.duckdb"),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

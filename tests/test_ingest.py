@@ -40,7 +40,9 @@ def write_format(path, fmt: str, texts: list[str], field: str = "text") -> None:
     if fmt == "text":
         path.write_text("\n".join(texts) + "\n", encoding="utf-8")
     elif fmt == "jsonl":
-        path.write_text("".join(json.dumps({field: t, "id": i}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+        path.write_text(
+            "".join(json.dumps({field: t, "id": i}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8"
+        )
     elif fmt == "json":
         path.write_text(json.dumps([{field: t} for t in texts], ensure_ascii=False), encoding="utf-8")
     elif fmt in ("csv", "tsv"):
@@ -101,7 +103,7 @@ def test_zhihu_column_export(tmp_path):
 
     got = ingest(tmp_path, [ROOT / "tests" / "data" / "zhihu_column.json"])
     assert len(got) == 1
-    source, locator, text = got[0]
+    _source, locator, text = got[0]
     assert locator == "article 1"
     assert text.startswith("一种无监督的新词发现算法\n监督学习的方法需要大量的标注数据")
     assert "<p>" not in text and "&#34;" not in text and "zhimg" not in text

@@ -29,11 +29,17 @@ def test_pipeline_equals_reference(corpus, name, request, tmp_path):
     result = pipeline.discover([str(path)], tmp_path / "w.duckdb", None, settings)
     got = lexicon_of(tmp_path / "w.duckdb")
     expected = reference.discover(
-        documents, max_n=settings.max_n, min_count=settings.min_count, min_cohesion=dict(settings.min_cohesion), chars=settings.chars
+        documents,
+        max_n=settings.max_n,
+        min_count=settings.min_count,
+        min_cohesion=dict(settings.min_cohesion),
+        chars=settings.chars,
     )
 
     assert len(expected) > 500, "a real corpus gives a real lexicon"
     missing = {w: c for w, c in expected.items() if got.get(w) != c}
     extra = {w: c for w, c in got.items() if w not in expected}
-    assert not missing and not extra, f"{len(missing)} differ or missing, e.g. {list(missing.items())[:5]}; {len(extra)} extra, e.g. {list(extra.items())[:5]}"
+    assert not missing and not extra, (
+        f"{len(missing)} differ or missing, e.g. {list(missing.items())[:5]}; {len(extra)} extra, e.g. {list(extra.items())[:5]}"
+    )
     assert result.words == len(expected)

@@ -81,7 +81,7 @@ def test_longer_ngram_never_more_frequent_than_its_parts(documents):
             return
         violations = query(
             db,
-        """
+            """
             SELECT w.ngram FROM ngram_counts AS w
             JOIN ngram_counts AS a ON a.ngram = w.ngram[:-2]
             JOIN ngram_counts AS b ON b.ngram = w.ngram[2:]

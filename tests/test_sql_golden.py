@@ -88,7 +88,7 @@ def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
 def test_ngram_counts_never_cross_sentences(con):
     table(con, "sentences", "sentence VARCHAR", [("中华人民",), ("人民",), ("华人",)])
     sqlfiles.materialise(con, "ngram_counts", {"max_n": 3, "min_count": 1})
-    got = dict(((w, n), c) for w, n, c in rows(con, "SELECT ngram, length, count FROM ngram_counts"))
+    got = {(w, n): c for w, n, c in rows(con, "SELECT ngram, length, count FROM ngram_counts")}
     assert got == {
         ("中", 1): 1, ("华", 1): 2, ("人", 1): 3, ("民", 1): 2,
         ("中华", 2): 1, ("华人", 2): 2, ("人民", 2): 2,
@@ -140,7 +140,10 @@ def test_cut_article_example_split(con):
 
 def test_cut_overlap_by_one_character_chains(con):
     # 各项 and 项目 share 项: both boundaries joined, the cut glues 各项目 (the article's case)
-    assert _cut(con, ["各项目进展"], ["各项", "项目", "进展"]) == [("各项目进展", 1, 1, "各项目", 3), ("各项目进展", 1, 4, "进展", 2)]
+    assert _cut(con, ["各项目进展"], ["各项", "项目", "进展"]) == [
+        ("各项目进展", 1, 1, "各项目", 3),
+        ("各项目进展", 1, 4, "进展", 2),
+    ]
 
 
 def test_cut_adjacent_occurrences_stay_apart_and_max_n_limits(con):
@@ -185,7 +188,10 @@ def test_run_records_parameters_and_totals(con):
     table(con, "lexicon", "word VARCHAR", [("中华",)])
     params = {"version": "9.9", "parameters": '{"max_n": 4}', "started_at": "2026-01-01T00:00:00+00:00"}
     sqlfiles.materialise(con, "run", params)
-    got = rows(con, "SELECT newword_version, parameters->>'max_n', document_count, sentence_count, character_count, kept_unigram_total, word_count FROM run")
+    got = rows(
+        con,
+        "SELECT newword_version, parameters->>'max_n', document_count, sentence_count, character_count, kept_unigram_total, word_count FROM run",
+    )
     assert got == [("9.9", "4", 2, 3, 5, 2, 1)]
 
 
@@ -207,7 +213,9 @@ def test_stage_counts(con):
 
 @covers("run_totals")
 def test_run_totals(con):
-    con.execute("CREATE TABLE run AS SELECT 3 AS document_count, 4 AS sentence_count, 9 AS character_count, 1 AS word_count, 'x' AS other")
+    con.execute(
+        "CREATE TABLE run AS SELECT 3 AS document_count, 4 AS sentence_count, 9 AS character_count, 1 AS word_count, 'x' AS other"
+    )
     assert sqlfiles.query(con, "run_totals") == [(3, 4, 9, 1)]
 
 
@@ -216,7 +224,8 @@ def test_lexicon_export_order_and_limit(con):
     table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", [
         ("人民", 5, 2, 9.0), ("中华", 5, 2, 8.0), ("中华人民共和国", 7, 7, None), ("国家", 1, 2, 6.0),
     ])  # fmt: skip
-    assert sqlfiles.query(con, "lexicon_export", {"limit": None}) == [
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1}) == [
         ("中华人民共和国", 7, 7, None), ("中华", 5, 2, 8.0), ("人民", 5, 2, 9.0), ("国家", 1, 2, 6.0),
     ]  # fmt: skip
-    assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2})) == 2
+    assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2, "min_length": 1})) == 2
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3}) == [("中华人民共和国", 7, 7, None)]

@@ -1,12 +1,13 @@
 -- lexicon_export: the lexicon as written to TSV: word and count first, then its scores.
 -- grain: one row per word, by count descending then word.
 -- reads: lexicon.
--- parameters: $limit (NULL for every word).
+-- parameters: $min_length (1 for every word), $limit (NULL for every word).
 SELECT
     word,
     count,
     length,
     cohesion
 FROM lexicon
+WHERE length >= $min_length
 ORDER BY count DESC, word
 LIMIT $limit

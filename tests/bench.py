@@ -1,0 +1,189 @@
+"""Benchmark: the newword pipeline and the plain-Python reference on the same corpora, in one run.
+
+    .venv/bin/python tests/bench.py [--corpus peoples-daily|reviews|FILE ...] [--times N]
+
+Each side runs in its own fresh process (so peak memory is its own), N times (best time kept).
+Per stage: wall time and the peak resident memory of the process during the stage. The table
+ends with the whole run and the ratio reference / newword (above 1: newword is faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class Peak:
+    """Samples this process's resident memory; `reset` starts a new window."""
+
+    def __init__(self) -> None:
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.peak = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def rss(self) -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self.page
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.005):
+            self.peak = max(self.peak, self.rss())
+
+    def reset(self) -> None:
+        self.peak = self.rss()
+
+
+def child_newword(corpus: str) -> dict:
+    from newword import pipeline
+    from newword.progress import Progress
+
+    peak = Peak()
+    stages: dict[str, dict] = {}
+
+    class Measured(Progress):
+        @contextlib.contextmanager
+        def stage(self, name, number, total):
+            peak.reset()
+            started = time.perf_counter()
+            with super().stage(name, number, total) as info:
+                yield info
+            stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(peak.peak, peak.rss()) / 2**20}
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        result = pipeline.discover([corpus], Path(folder) / "w.duckdb", Path(folder) / "lex.tsv", progress=Measured(quiet=True))
+        total = time.perf_counter() - started
+    return {
+        "stages": stages,
+        "seconds": total,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "words": result.words,
+    }
+
+
+def child_reference(corpus: str) -> dict:
+    from tests import reference
+
+    peak = Peak()
+    stages: dict[str, dict] = {}
+
+    @contextlib.contextmanager
+    def stage(name):
+        peak.reset()
+        started = time.perf_counter()
+        yield
+        stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(peak.peak, peak.rss()) / 2**20}
+
+    started = time.perf_counter()
+    with stage("documents"):
+        documents = Path(corpus).read_text(encoding="utf-8").splitlines()
+    with stage("sentences"):
+        sents = reference.sentences(documents)
+    with stage("ngram_counts"):
+        counts = reference.ngram_counts(sents, 4, 25)
+    with stage("cohesion"):
+        keep = reference.cohesive(reference.cohesion(counts), {2: 5, 3: 25, 4: 125})
+    with stage("cut+candidates"):
+        cands = reference.candidates(sents, keep, 4, 25)
+    with stage("lexicon"):
+        lexicon = reference.lexicon(cands, keep, 4)
+    total = time.perf_counter() - started
+    return {
+        "stages": stages,
+        "seconds": total,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "words": len(lexicon),
+    }
+
+
+def run_child(side: str, corpus: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", side, corpus], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {side} failed on {corpus}: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout)
+
+
+def best(side: str, corpus: str, times: int) -> dict:
+    runs = [run_child(side, corpus) for _ in range(times)]
+    return min(runs, key=lambda r: r["seconds"])
+
+
+ROWS = [  # (newword stages, reference stage)
+    (["documents"], "documents"),
+    (["sentences"], "sentences"),
+    (["ngram_counts"], "ngram_counts"),
+    (["cohesion"], "cohesion"),
+    (["cut", "candidates"], "cut+candidates"),
+    (["lexicon"], "lexicon"),
+    (["publish"], None),
+]
+
+
+def table(name: str, size_mb: float, characters: int, ours: dict, ref: dict) -> list[str]:
+    lines = []
+    for stages, ref_stage in ROWS:
+        secs = sum(ours["stages"][s]["seconds"] for s in stages)
+        mem = max(ours["stages"][s]["peak_mb"] for s in stages)
+        label = "+".join(stages)
+        if ref_stage:
+            r = ref["stages"][ref_stage]
+            lines.append(
+                f"| {name} | {label} | {secs:.2f} | {mem:,.0f} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['seconds'] / secs:.1f}x |"
+            )
+        else:
+            lines.append(f"| {name} | {label} | {secs:.2f} | {mem:,.0f} | - | - | - |")
+    lines.append(
+        f"| **{name}** ({size_mb:.1f} MB, {characters / 1e6:.2f} M chars) | **total** | **{ours['seconds']:.2f}** | **{ours['peak_mb']:,.0f}** "
+        f"| **{ref['seconds']:.2f}** | **{ref['peak_mb']:,.0f}** | **{ref['seconds'] / ours['seconds']:.1f}x** |"
+    )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", help="peoples-daily, reviews or a text file (default: both real corpora)")
+    parser.add_argument("--times", type=int, default=1, help="runs per side; the fastest is kept (default 1)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        side, corpus = args.child
+        print(json.dumps(child_newword(corpus) if side == "newword" else child_reference(corpus)))
+        return
+
+    from newword import corpora
+
+    print("| corpus | stage | newword s | newword peak MB | reference s | reference peak MB | speed-up |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.corpus or ["peoples-daily", "reviews"]:
+            if name in corpora.NAMES:
+                path = Path(folder) / f"{name}.txt"
+                corpora.write(name, path)
+            else:
+                path = Path(name)
+            text = path.read_text(encoding="utf-8")
+            ours, ref = best("newword", str(path), args.times), best("reference", str(path), args.times)
+            if ours["words"] != ref["words"]:
+                raise SystemExit(f"bench: lexicon sizes differ on {name}: newword {ours['words']}, reference {ref['words']}")
+            for line in table(Path(name).name, path.stat().st_size / 1e6, len(text), ours, ref):
+                print(line, flush=True)
+    print(
+        f"\nnewword {os.cpu_count()} cores; defaults (max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125); identical lexicon sizes checked."
+    )
+
+
+if __name__ == "__main__":
+    main()

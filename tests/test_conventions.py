@@ -1,0 +1,90 @@
+"""Conventions that keep the project honest: SQL headers, one statement per file, bound parameters,
+every SQL file tested, the library free of prefect, every command and table in the README, and the
+README's example queries run as written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from newword import pipeline, sqlfiles
+from newword.cli import build_parser
+from tests.conftest import ROOT, write_lines
+from tests.test_sql_golden import GOLDEN
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sqlfiles.names())
+def test_sql_file_has_header_and_one_statement(name):
+    text = sqlfiles.text(name)
+    lines = text.splitlines()
+    assert lines[0].startswith(f"-- {name}: "), "first line: -- <table>: <purpose>"
+    header = "\n".join(line for line in lines if line.startswith("--"))
+    for field in ("grain:", "reads:", "parameters:"):
+        assert f"-- {field}" in header, f"header names its {field}"
+    body = re.sub(r"--[^\n]*", "", text)
+    assert body.strip().count(";") == 0, "one statement, no terminating semicolons to chain more"
+    assert "{" not in body or "columns = {" in body, "no format placeholders"
+
+
+def test_every_sql_file_has_a_golden_test():
+    assert set(sqlfiles.names()) == GOLDEN
+
+
+def test_stage_names_are_sql_files_and_tables():
+    assert set(pipeline.STAGES) <= set(sqlfiles.names())
+
+
+def test_library_does_not_import_prefect():
+    for path in (ROOT / "newword").rglob("*.py"):
+        assert not re.search(r"^\s*(from|import)\s+prefect", path.read_text(encoding="utf-8"), re.MULTILINE), path
+
+
+def test_no_sql_is_formatted_with_values():
+    """Values reach SQL as bound $parameters; the only f-string SQL is table names from sql/."""
+    for path in (ROOT / "newword").rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(r"f[\"'].*\b(SELECT|INSERT|WHERE|CREATE)\b", line):
+                assert "{name}" in line or "{table}" in line, f"{path.name}: {line.strip()}"
+
+
+def test_every_command_is_documented_with_help():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in commands:
+        assert f"newword {name}" in README, f"README documents `newword {name}`"
+        done = subprocess.run(
+            [sys.executable, "-m", "newword.cli", name, "--help"], capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        assert done.returncode == 0 and "usage:" in done.stdout
+
+
+@pytest.mark.parametrize("table", ["documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon", "run"])
+def test_every_table_is_documented(table):
+    assert re.search(rf"^### `{table}`", README, re.MULTILINE), f"README has a section for table {table}"
+
+
+def readme_queries() -> list[str]:
+    section = README.split("## Example queries", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
+
+
+def test_readme_has_three_example_queries():
+    assert len(readme_queries()) >= 3
+
+
+@pytest.mark.parametrize("number", range(3))
+def test_readme_example_queries_run_as_written(tmp_path, peoples_daily, number):
+    corpus = write_lines(tmp_path / "c.txt", peoples_daily[:3000])
+    pipeline.discover([str(corpus)], tmp_path / "newword.duckdb", None)
+    con = duckdb.connect(str(tmp_path / "newword.duckdb"), read_only=True)
+    try:
+        rows = con.execute(readme_queries()[number]).fetchall()
+    finally:
+        con.close()
+    assert rows, "the example returns rows on a real corpus"
