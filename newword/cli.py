@@ -138,9 +138,12 @@ def _pad(text: str, width: int) -> str:
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from newword import warehouse
+    from newword import publish, warehouse
 
-    con = warehouse.connect(args.db, read_only=True)
+    if args.db is None and (args.home or os.environ.get("NEWWORD_HOME")):
+        con = publish.reader(_home(args))
+    else:
+        con = warehouse.connect(args.db or DEFAULT_DB, read_only=True)
     try:
         cursor = con.execute(args.query)
         if cursor.description is None:
@@ -159,6 +162,162 @@ def _corpus(args: argparse.Namespace) -> int:
 
     count = corpora.write(args.name, Path(args.output))
     print(f"{args.output}: {count:,} lines of {args.name}")
+    return 0
+
+
+def _home(args: argparse.Namespace):
+    from newword.home import Home, default_home
+
+    return Home(Path(args.home) if args.home else default_home())
+
+
+def _ratio(text: str) -> float | None:
+    if text in ("", "none"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a ratio such as 0.5, or none (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a ratio must be >= 0 (got {text!r})")
+    return value
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from newword import refresh
+    from newword.progress import Progress
+    from newword.validate import SizeBand
+
+    home = _home(args)
+    outcome = refresh.refresh(
+        args.sources,
+        home,
+        settings_from(args),
+        ingest_options_from(args),
+        SizeBand(args.min_size_ratio, args.max_size_ratio),
+        allow_size_change=args.allow_size_change,
+        call=refresh.progress_call(Progress(quiet=args.quiet)),
+    )
+    if outcome.version is None:
+        print(f"{outcome.message} ({home.path})")
+        return 0
+    manifest = outcome.version.manifest
+    print(
+        f"published {outcome.version.id}: {manifest['rows']['lexicon']:,} words from {manifest['corpus']['documents']:,} documents "
+        f"({outcome.new_documents:,} new); {manifest['validation']['passed']}/{manifest['validation']['expectations']} "
+        f"expectations passed; {outcome.version.path}"
+    )
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from newword import validate, warehouse
+
+    con = warehouse.connect(args.db, read_only=True)
+    try:
+        import json as _json
+
+        from newword import sqlfiles
+
+        parameters = _json.loads(str(sqlfiles.query(con, "run_parameters")[0][0]))
+    finally:
+        con.close()
+    settings = Settings(
+        max_n=parameters["max_n"],
+        min_count=parameters["min_count"],
+        min_cohesion={int(k): v for k, v in parameters["min_cohesion"].items()},
+        chars=parameters["chars"],
+    )
+    report = validate.validate(Path(args.db), settings)
+    for check in report.checks:
+        print(check.line())
+    summary = report.summary()
+    print(f"{summary['passed']}/{summary['expectations']} expectations passed on {args.db} ({summary['rows_validated']})")
+    if args.report:
+        Path(args.report).write_text(report.to_json(), encoding="utf-8")
+    if not report.success:
+        raise NewwordError(f"validation failed: {summary['failed']} of {summary['expectations']} expectations")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    for version in _home(args).versions():
+        m = version.manifest
+        v = m["validation"]
+        print(
+            f"{version.id}\t{m['created_at']}\t{m['rows']['lexicon']} words\t{m['corpus']['documents']} documents"
+            f"\t+{m['corpus']['new_documents']} new\t{m['corpus']['characters']} characters\t{v['passed']}/{v['expectations']} checks"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from newword import publish
+
+    version = _home(args).version(args.version)
+    m = version.manifest
+    print(f"version        {m['version']}")
+    print(f"created_at     {m['created_at']}")
+    print(f"previous       {m['previous_version'] or '-'}")
+    print(f"code           {m['code_version']}")
+    print(f"parameters     {json.dumps(m['parameters'], ensure_ascii=False)}")
+    c = m["corpus"]
+    print(
+        f"corpus         {c['documents']:,} documents ({c['new_documents']:,} new), {c['characters']:,} characters, sha256 {c['content_hash'][:16]}"
+    )
+    print(f"rows           " + ", ".join(f"{k} {v:,}" for k, v in m["rows"].items()))
+    v = m["validation"]
+    print(f"validation     {v['passed']}/{v['expectations']} expectations passed")
+    print(f"path           {version.path}")
+    columns, rows = publish.lexicon_rows(version, args.top)
+    print(f"\ntop {len(rows)} words:")
+    print_rows(columns, rows, "table")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from newword import publish
+
+    home = _home(args)
+    rows = publish.diff(home.version(args.old), home.version(args.new), include_changed=args.changed)
+    for change, word, old_count, new_count in rows:
+        if change == "+":
+            print(f"+{word}\t{new_count}")
+        elif change == "-":
+            print(f"-{word}\t{old_count}")
+        else:
+            print(f"~{word}\t{old_count}\t{new_count}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import shutil
+
+    from newword import publish
+
+    version = _home(args).version(args.version)
+    if args.format == "parquet":
+        if not args.output or args.output == "-":
+            raise NewwordError("--format parquet needs --output FILE")
+        shutil.copyfile(version.lexicon_parquet, args.output)
+        return 0
+    columns, rows = publish.lexicon_rows(version)
+    out = open(args.output, "w", encoding="utf-8", newline="\n") if args.output and args.output != "-" else sys.stdout  # noqa: SIM115
+    try:
+        if args.format == "tsv":
+            out.write("\t".join(columns) + "\n")
+            for row in rows:
+                out.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+        elif args.format == "txt":
+            out.writelines(f"{row[0]}\n" for row in rows)
+        elif args.format == "jieba":  # jieba.load_userdict: "word freq" per line
+            out.writelines(f"{row[0]} {row[1]}\n" for row in rows)
+        else:
+            json.dump([dict(zip(columns, row)) for row in rows], out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
     return 0
 
 
@@ -183,11 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = commands.add_parser(
         "sql",
-        help="run a read-only SQL query on the warehouse",
-        description="Run a SQL query on the warehouse (read-only; other readers are never blocked) and print the result.",
+        help="run a read-only SQL query on a warehouse or on the published versions",
+        description="Run a read-only SQL query and print the result. With --db (default when neither is given: "
+        f"{DEFAULT_DB}) it reads a warehouse; with --home (or NEWWORD_HOME set) it reads the published versions "
+        "through views: lexicon and ngram_counts (the current version), lexicon_versions and ngram_counts_versions "
+        "(every version, with a version column) and versions (the manifests). A running refresh never blocks it.",
     )
     sql.add_argument("query", metavar="QUERY", help='for example "SELECT * FROM lexicon LIMIT 10"')
-    sql.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
+    sql.add_argument("--db", default=None, help=f"warehouse file (default {DEFAULT_DB})")
+    sql.add_argument("--home", help="home folder: query the published versions")
     sql.add_argument(
         "--format",
         choices=("table", "csv", "tsv", "json"),
@@ -195,6 +358,81 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default table; json is one object per line)",
     )
     sql.set_defaults(run=_sql)
+
+    home_help = "home folder with the corpus and the published versions (default $NEWWORD_HOME, else ~/.local/share/newword)"
+    refresh = commands.add_parser(
+        "refresh",
+        help="add new documents to the home's corpus, rebuild, validate, publish a new version",
+        description="Add the documents of SOURCE that are not yet in the corpus (by content hash), rebuild the lexicon "
+        "over the whole corpus, validate it with the expectation suites in expectations/, and publish a new immutable "
+        "version only when every check passes. No new documents: nothing is published (exit 0). A failed check: "
+        "exit 1, the failed expectations with example rows, the report kept under HOME/reports/, the previous version current.",
+    )
+    refresh.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or http(s) URL")
+    refresh.add_argument("--home", help=home_help)
+    refresh.add_argument(
+        "--min-size-ratio",
+        type=_ratio,
+        default=0.5,
+        help="the lexicon may not shrink below this share of the previous version's (default 0.5; none for no bound)",
+    )
+    refresh.add_argument("--max-size-ratio", type=_ratio, default=None, help="nor grow beyond this multiple of it (default none)")
+    refresh.add_argument("--allow-size-change", action="store_true", help="skip the lexicon-size check for this refresh")
+    refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_discovery_options(refresh)
+    refresh.set_defaults(run=_refresh)
+
+    validate = commands.add_parser(
+        "validate",
+        help="run the expectation suites on a warehouse",
+        description="Run every expectation suite in expectations/ on the full tables of a warehouse built by "
+        "`newword discover` (with the parameters recorded in its run table). Exit 1 when a check fails.",
+    )
+    validate.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
+    validate.add_argument("--report", help="also write the full report as JSON to this file")
+    validate.set_defaults(run=_validate)
+
+    versions = commands.add_parser(
+        "versions",
+        help="list the published versions",
+        description="One line per published version, oldest first: id, time, words, documents, new documents, characters, checks.",
+    )
+    versions.add_argument("--home", help=home_help)
+    versions.set_defaults(run=_versions)
+
+    show = commands.add_parser(
+        "show",
+        help="describe one published version",
+        description="Print a version's manifest and its top words. VERSION is an id (v000003 or 3), latest or previous.",
+    )
+    show.add_argument("version", metavar="VERSION")
+    show.add_argument("--home", help=home_help)
+    show.add_argument("--top", type=int, default=20, help="top words to print (default 20)")
+    show.set_defaults(run=_show)
+
+    diff = commands.add_parser(
+        "diff",
+        help="words added and removed between two versions",
+        description="One line per word added in NEW (+word<TAB>count) and removed from OLD (-word<TAB>count); with "
+        "--changed also words whose count changed (~word<TAB>old<TAB>new).",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--changed", action="store_true", help="also list words whose count changed")
+    diff.add_argument("--home", help=home_help)
+    diff.set_defaults(run=_diff)
+
+    export = commands.add_parser(
+        "export",
+        help="write a published lexicon as tsv, txt, jieba, parquet or json",
+        description="Write a version's lexicon: tsv (header; word, count, length, cohesion), txt (one word per line), "
+        "jieba (a user dictionary for jieba.load_userdict: word and count), parquet, json (an array of objects).",
+    )
+    export.add_argument("version", metavar="VERSION")
+    export.add_argument("--format", choices=("tsv", "txt", "jieba", "parquet", "json"), default="tsv", help="default tsv")
+    export.add_argument("--output", help="file to write (default standard output; parquet needs a file)")
+    export.add_argument("--home", help=home_help)
+    export.set_defaults(run=_export)
 
     corpus = commands.add_parser(
         "corpus",

@@ -39,6 +39,7 @@ class Build:
     dedupe: bool
     workdir: Path
     started_at: str
+    accumulate: bool = False  # refresh: add unseen documents to the corpus copied from `db`
 
     @property
     def scratch_db(self) -> Path:
@@ -54,6 +55,7 @@ class Build:
             "max_n": self.settings.max_n,
             "min_count": self.settings.min_count,
             "pattern": self.settings.pattern,
+            "non_class_pattern": self.settings.non_class_pattern,
             "threshold_lengths": lengths,
             "threshold_values": [float(self.settings.min_cohesion[k]) for k in lengths],
             "dedupe": self.dedupe,
@@ -83,8 +85,11 @@ def start(
     settings: Settings | None = None,
     options: ingest.IngestOptions | None = None,
     dedupe: bool = False,
+    accumulate: bool = False,
 ) -> Build:
-    """Check the target and make the scratch folder (beside the target, for atomic renames)."""
+    """Check the target and make the scratch folder (beside the target, for atomic renames).
+
+    With `accumulate`, the scratch warehouse starts as a copy of the existing one (its corpus)."""
     if not sources:
         raise NewwordError("no SOURCE given: name files, folders, globs or URLs")
     db = Path(db)
@@ -98,9 +103,12 @@ def start(
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise NewwordError(f"{target.parent}: cannot create folder: {exc.strerror}") from None
-    warehouse.ensure_writable(db)
+    if not accumulate:  # a refresh works on a copy and replaces the file: readers of it never block it
+        warehouse.ensure_writable(db)
     workdir = Path(tempfile.mkdtemp(prefix=f".{db.name}.build-", dir=db.parent))
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    if accumulate and db.exists():
+        shutil.copyfile(db, workdir / "warehouse.duckdb")
     return Build(
         sources=tuple(sources),
         db=db,
@@ -110,6 +118,7 @@ def start(
         dedupe=dedupe,
         workdir=workdir,
         started_at=now,
+        accumulate=accumulate,
     )
 
 
@@ -119,7 +128,9 @@ def abort(build: Build) -> None:
 
 
 def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None) -> int:
-    """Ingest every source into the documents table; fail on an empty corpus."""
+    """Ingest every source into the documents table; fail on an empty corpus.
+
+    Returns the documents added: all of them, or with `accumulate` those whose content is new."""
     downloads = build.workdir / "downloads"
     downloads.mkdir(exist_ok=True)
     files = ingest.expand(list(build.sources), build.ingest, downloads)
@@ -128,7 +139,10 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
         raise NewwordError(f"empty corpus: no documents in {', '.join(build.sources)}")
     con = warehouse.connect(build.scratch_db, create=True)
     try:
-        rows = sqlfiles.materialise(con, "documents", build.parameters())
+        if build.accumulate and sqlfiles.exists(con, "documents"):
+            rows = sqlfiles.append(con, "documents", "new_documents", build.parameters())
+        else:
+            rows = sqlfiles.materialise(con, "documents", {**build.parameters(), "dedupe": build.dedupe or build.accumulate})
     finally:
         con.close()
     build.staging.unlink()
@@ -186,8 +200,9 @@ def top_words(db: Path, limit: int | None = None, min_length: int = 1) -> tuple[
         con.close()
 
 
-def _write_tsv(build: Build, target: Path) -> None:
-    columns, rows = top_words(build.scratch_db)
+def write_lexicon_tsv(db: Path, target: Path) -> None:
+    """The lexicon as TSV (header; word and count first), written under a scratch name, then renamed."""
+    columns, rows = top_words(db)
     scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(scratch, "w", encoding="utf-8", newline="\n") as out:
         out.write("\t".join(columns) + "\n")
@@ -197,18 +212,22 @@ def _write_tsv(build: Build, target: Path) -> None:
     os.replace(scratch, target)
 
 
-def finish(build: Build) -> Result:
-    """Record the run, then publish: replace the warehouse and the TSV atomically."""
+def record_run(build: Build) -> tuple[int, int, int, int]:
+    """Write the run table; return (documents, sentences, characters, words)."""
     con = warehouse.connect(build.scratch_db)
     try:
         sqlfiles.materialise(con, "run", build.parameters())
-        documents, sentences, characters, words = sqlfiles.query(con, "run_totals")[0]
-        con.execute("CHECKPOINT")
+        return sqlfiles.query(con, "run_totals")[0]
     finally:
         con.close()
+
+
+def finish(build: Build) -> Result:
+    """Record the run, then publish: replace the warehouse and the TSV atomically."""
+    documents, sentences, characters, words = record_run(build)
     message = empty_reason(build)
     if build.output is not None:
-        _write_tsv(build, build.output)
+        write_lexicon_tsv(build.scratch_db, build.output)
     warehouse.ensure_writable(build.db)
     os.replace(build.scratch_db, build.db)
     abort(build)

@@ -58,6 +58,17 @@ def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any
     return row_count(con, name)
 
 
+def append(con: duckdb.DuckDBPyConnection, table: str, name: str, values: dict[str, Any] | None = None) -> int:
+    """INSERT INTO <table> <statement name>; return the number of rows added."""
+    before = row_count(con, table)
+    con.execute(f'INSERT INTO "{table}" ' + text(name), bind(name, values or {}))
+    return row_count(con, table) - before
+
+
+def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table", {"table": table}).fetchall()[0][0])
+
+
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows in a table the pipeline produced (the name comes from sql/, never from a user)."""
     return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]

@@ -49,7 +49,9 @@ def test_documents_hashes_and_dedupes(con, tmp_path):
         encoding="utf-8",
     )
     for dedupe, expected_ids in ((False, [1, 2, 3]), (True, [1, 2])):
-        sqlfiles.materialise(con, "documents", {"staging_path": str(staging), "dedupe": dedupe})
+        sqlfiles.materialise(
+            con, "documents", {"staging_path": str(staging), "dedupe": dedupe, "started_at": "2026-11-24T08:00:00+00:00"}
+        )
         got = rows(con, "SELECT doc_id, source, locator, text, character_count, content_hash FROM documents")
         assert [r[0] for r in got] == expected_ids
         assert got[0][1:5] == ("a.txt", "line 1", "中华人民", 4)

@@ -1,7 +1,8 @@
 -- documents: the corpus as ingested, one row per document.
 -- grain: one row per document (doc_id), in ingestion order.
 -- reads: the staging JSON Lines file written by newword.ingest (already NFKC-normalised).
--- parameters: $staging_path (path of the JSON Lines file), $dedupe (drop repeated content).
+-- parameters: $staging_path (path of the JSON Lines file), $dedupe (drop repeated content),
+--   $started_at (ISO time of the build: when the documents were ingested).
 WITH source AS (
     SELECT
         doc_id,
@@ -34,6 +35,7 @@ SELECT
     locator,
     text,
     length(text) AS character_count,
-    content_hash
+    content_hash,
+    $started_at::TIMESTAMPTZ AS ingested_at
 FROM deduplicated
 ORDER BY doc_id

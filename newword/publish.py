@@ -1,0 +1,151 @@
+"""Published versions: write one atomically, and read them (show, diff, export, SQL views).
+
+A version is written in HOME/.staging/<id>-<pid>/, flushed to disk, then renamed into
+HOME/versions/version=<id>/ in one step; only then is the accumulated warehouse replaced. A crash
+at any point leaves the previous version current and whole, and the next refresh cleans up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from newword import __version__, failpoints, sqlfiles, warehouse
+from newword.errors import NewwordError
+from newword.home import Home, Version, fsync_dir, fsync_tree
+from newword.pipeline import Build, write_lexicon_tsv
+from newword.validate import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_version() -> str:
+    """newword's version, with the git commit when running from a checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True, text=True, timeout=5, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return __version__
+    commit = done.stdout.strip() if done.returncode == 0 else ""
+    return f"{__version__}+{commit}" if commit else __version__
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def publish(home: Home, build: Build, report: Report, new_documents: int) -> Version:
+    """Write the build's lexicon and n-gram counts as the next version, then adopt its warehouse."""
+    previous = home.current()
+    version_id = home.next_id()
+    staging_root = home.path / ".staging"
+    staging_root.mkdir(exist_ok=True)
+    scratch = staging_root / f"{version_id}-{os.getpid()}"
+    scratch.mkdir()
+    con = warehouse.connect(build.scratch_db, read_only=True)
+    try:
+        con.sql(sqlfiles.text("lexicon_export"), params={"limit": None, "min_length": 1}).write_parquet(
+            str(scratch / "lexicon.parquet")
+        )
+        con.sql(sqlfiles.text("ngram_counts_export")).write_parquet(str(scratch / "ngram_counts.parquet"))
+        documents, document_characters, characters, content_hash = sqlfiles.query(con, "corpus_fingerprint")[0]
+        rows = {"lexicon": sqlfiles.row_count(con, "lexicon"), "ngram_counts": sqlfiles.row_count(con, "ngram_counts")}
+    finally:
+        con.close()
+    write_lexicon_tsv(build.scratch_db, scratch / "lexicon.tsv")
+    failpoints.reach("publish:files")
+    (scratch / "validation.json").write_text(report.to_json(), encoding="utf-8")
+    manifest = {
+        "version": version_id,
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "previous_version": previous.id if previous else None,
+        "newword_version": __version__,
+        "code_version": code_version(),
+        "parameters": json.loads(build.settings.to_json()),
+        "corpus": {
+            "documents": documents,
+            "new_documents": new_documents,
+            "characters": characters,
+            "document_characters": document_characters,
+            "content_hash": content_hash,
+        },
+        "rows": rows,
+        "validation": report.summary(),
+        "files": {
+            name: _sha256(scratch / name)
+            for name in ("lexicon.parquet", "lexicon.tsv", "ngram_counts.parquet", "validation.json")
+        },
+    }
+    (scratch / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    fsync_tree(scratch)
+    failpoints.reach("publish:before-rename")
+    target = home.versions_dir / f"version={version_id}"
+    os.rename(scratch, target)  # the publish: readers see the previous version or this whole one
+    fsync_dir(home.versions_dir)
+    failpoints.reach("publish:after-rename")
+    os.replace(build.scratch_db, home.warehouse)
+    fsync_dir(home.path)
+    failpoints.reach("publish:after-warehouse")
+    shutil.rmtree(staging_root, ignore_errors=True)
+    return Version(version_id, target)
+
+
+def corpus_fingerprint(db: Path) -> str:
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return sqlfiles.query(con, "corpus_fingerprint")[0][3]
+    finally:
+        con.close()
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def lexicon_rows(version: Version, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+    con = duckdb.connect()
+    try:
+        cursor = con.execute(sqlfiles.text("version_lexicon"), {"path": str(version.lexicon_parquet), "limit": limit})
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    finally:
+        con.close()
+
+
+def diff(old: Version, new: Version, include_changed: bool = False) -> list[tuple]:
+    con = duckdb.connect()
+    try:
+        values = {"old_path": str(old.lexicon_parquet), "new_path": str(new.lexicon_parquet), "include_changed": include_changed}
+        return sqlfiles.query(con, "version_diff", values)
+    finally:
+        con.close()
+
+
+def reader(home: Home) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with views over the published Parquet files: never blocked by a refresh.
+
+    lexicon, ngram_counts: the current version; lexicon_versions, ngram_counts_versions: every
+    version, with a `version` column; versions: one row per manifest."""
+    versions = home.versions()
+    if not versions:
+        raise NewwordError(f"{home.path}: no published versions (run `newword refresh` first)")
+    con = duckdb.connect()
+    current = versions[-1]
+    con.read_parquet(str(current.path / "lexicon.parquet")).create_view("lexicon")
+    con.read_parquet(str(current.path / "ngram_counts.parquet")).create_view("ngram_counts")
+    for table in ("lexicon", "ngram_counts"):
+        files = [str(v.path / f"{table}.parquet") for v in versions]
+        con.read_parquet(files, hive_partitioning=True).create_view(f"{table}_versions")
+    con.read_json([str(v.path / "manifest.json") for v in versions], format="auto").create_view("versions")
+    return con

@@ -1,0 +1,117 @@
+"""Refresh: add new documents to a home's corpus, rebuild, validate, and publish a new version.
+
+One code path for the CLI (`newword refresh`) and the Prefect flow (`lexicon-refresh`): both call
+`refresh()`; the flow passes a `call` that runs each step as a task. Steps, in order:
+documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run, validate, publish.
+
+A refresh that adds no documents publishes nothing (unless the corpus differs from the current
+version's, as after a crash between publishing and adopting the warehouse). A failed check stops
+the publish: the report is kept under HOME/reports/, the previous version stays current and the
+corpus is as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from newword import failpoints, ingest, pipeline, publish
+from newword.errors import NewwordError
+from newword.home import Home, Version
+from newword.progress import Progress
+from newword.settings import Settings
+from newword.validate import Report, SizeBand, validate
+
+STEPS = ("documents", *pipeline.STAGES[1:], "run", "validate", "publish")
+
+# call(step name, function, *args) -> result: how each step is run (directly, or as a flow task)
+Call = Callable[..., Any]
+
+
+class ValidationFailed(NewwordError):
+    """The expectation suites failed: nothing was published."""
+
+    def __init__(self, report: Report, saved: Path) -> None:
+        self.report = report
+        self.saved = saved
+        lines = [c.line() for c in report.failures]
+        super().__init__(
+            f"validation failed: {len(lines)} of {len(report.checks)} expectations; nothing published "
+            f"(report: {saved})\n" + "\n".join(lines)
+        )
+
+
+@dataclasses.dataclass
+class Outcome:
+    version: Version | None  # None: nothing published
+    new_documents: int
+    message: str
+    report: Report | None = None
+
+
+def _direct(name: str, function: Callable[..., Any], *args: Any) -> Any:
+    return function(*args)
+
+
+def validate_build(home: Home, build: pipeline.Build, band: SizeBand, allow_size_change: bool) -> Report:
+    """The gate. On failure the report is kept under HOME/reports/ and ValidationFailed raised."""
+    failpoints.reach("validate")
+    current = home.current()
+    previous_words = None if (current is None or allow_size_change) else current.manifest["rows"]["lexicon"]
+    report = validate(build.scratch_db, build.settings, previous_words, band)
+    if not report.success:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        home.reports_dir.mkdir(parents=True, exist_ok=True)
+        saved = home.reports_dir / f"{stamp}-failed-validation.json"
+        saved.write_text(report.to_json(), encoding="utf-8")
+        raise ValidationFailed(report, saved)
+    return report
+
+
+def is_current(home: Home, build: pipeline.Build) -> bool:
+    """True when the current version was built from exactly this corpus."""
+    current = home.current()
+    return current is not None and current.manifest["corpus"]["content_hash"] == publish.corpus_fingerprint(build.scratch_db)
+
+
+def refresh(
+    sources: list[str],
+    home: Home,
+    settings: Settings | None = None,
+    options: ingest.IngestOptions | None = None,
+    band: SizeBand | None = None,
+    allow_size_change: bool = False,
+    call: Call = _direct,
+) -> Outcome:
+    band = band or SizeBand()
+    with home.lock():
+        build = pipeline.start(sources, home.warehouse, None, settings or Settings(), options, accumulate=True)
+        try:
+            new_documents = call("documents", pipeline.run_documents, build)
+            if new_documents == 0 and is_current(home, build):
+                current = home.current()
+                return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current")
+            for step in pipeline.STAGES[1:]:
+                call(step, pipeline.run_step, build, step)
+            call("run", pipeline.record_run, build)
+            report = call("validate", validate_build, home, build, band, allow_size_change)
+            version = call("publish", publish.publish, home, build, report, new_documents)
+        finally:
+            pipeline.abort(build)
+    return Outcome(version, new_documents, f"published {version.id}", report)
+
+
+def progress_call(progress: Progress) -> Call:
+    """Run each step directly, with a progress line per step."""
+
+    def call(name: str, function: Callable[..., Any], *args: Any) -> Any:
+        with progress.stage(name, STEPS.index(name) + 1, len(STEPS)) as info:
+            result = function(*args)
+            if isinstance(result, int) and not isinstance(result, bool):
+                info["rows"] = result
+            return result
+
+    return call

@@ -1,0 +1,18 @@
+-- run_checked: the totals recorded for the run beside the totals recounted from the tables.
+-- grain: one row.
+-- reads: run, documents, sentences, ngram_counts, lexicon.
+-- parameters: $non_class_pattern (a regex matching one character outside the class).
+-- class_character_count counts the class's characters straight from the documents, independently
+-- of how sentences were split; all three character totals must agree.
+SELECT
+    run.character_count AS recorded_character_count,
+    (SELECT coalesce(sum(length), 0) FROM sentences)::BIGINT AS sentence_character_count,
+    (
+        SELECT coalesce(sum(length(regexp_replace(text, $non_class_pattern, '', 'g'))), 0)
+        FROM documents
+    )::BIGINT AS class_character_count,
+    run.document_count AS recorded_document_count,
+    (SELECT count(*) FROM documents) AS document_count,
+    run.word_count AS recorded_word_count,
+    (SELECT count(*) FROM lexicon) AS word_count
+FROM run
