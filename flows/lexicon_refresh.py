@@ -13,21 +13,21 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-from newword import cli, refresh  # noqa: E402
-from newword.errors import NewwordError  # noqa: E402
-from newword.home import Home, default_home  # noqa: E402
-from newword.ingest import IngestOptions  # noqa: E402
-from newword.settings import Settings, parse_min_cohesion  # noqa: E402
-from newword.validate import SizeBand  # noqa: E402
+from newword import cli, refresh
+from newword.errors import NewwordError
+from newword.home import Home, default_home
+from newword.ingest import IngestOptions
+from newword.settings import Settings, parse_min_cohesion
+from newword.validate import SizeBand
 
 
 def as_task(name: str, function: Callable[..., Any], *args: Any) -> Any:

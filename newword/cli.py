@@ -265,7 +265,7 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"corpus         {c['documents']:,} documents ({c['new_documents']:,} new), {c['characters']:,} characters, sha256 {c['content_hash'][:16]}"
     )
-    print(f"rows           " + ", ".join(f"{k} {v:,}" for k, v in m["rows"].items()))
+    print("rows           " + ", ".join(f"{k} {v:,}" for k, v in m["rows"].items()))
     v = m["validation"]
     print(f"validation     {v['passed']}/{v['expectations']} expectations passed")
     print(f"path           {version.path}")

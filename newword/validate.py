@@ -145,10 +145,10 @@ def validate(db: Path, settings: Settings, previous_words: int | None = None, ba
     finally:
         con.close()
 
-    import great_expectations as gx  # noqa: PLC0415 - takes seconds; only where validation happens
-    from great_expectations.core import ExpectationSuite  # noqa: PLC0415
-    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration  # noqa: PLC0415
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     for name, logger in list(logging.root.manager.loggerDict.items()):  # GX sets some of its loggers to INFO
         if name.startswith("great_expectations") and isinstance(logger, logging.Logger):
