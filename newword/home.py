@@ -135,7 +135,8 @@ class Home:
 
     def _clean_scratch(self) -> None:
         """Remove what a killed refresh left behind (only ever called under the lock)."""
-        for leftover in list(self.path.glob(".warehouse.duckdb.build-*")) + list(self.versions_dir.glob(".*")):
+        leftovers = [*self.path.glob(".warehouse.duckdb.build-*"), *self.path.glob(".staging"), *self.versions_dir.glob(".*")]
+        for leftover in leftovers:
             shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
 
 

@@ -96,11 +96,16 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
     os.rename(scratch, target)  # the publish: readers see the previous version or this whole one
     fsync_dir(home.versions_dir)
     failpoints.reach("publish:after-rename")
-    os.replace(build.scratch_db, home.warehouse)
-    fsync_dir(home.path)
+    adopt_warehouse(home, build)
     failpoints.reach("publish:after-warehouse")
     shutil.rmtree(staging_root, ignore_errors=True)
     return Version(version_id, target)
+
+
+def adopt_warehouse(home: Home, build: Build) -> None:
+    """Make the build's warehouse the home's (one rename; readers of the old file keep reading it)."""
+    os.replace(build.scratch_db, home.warehouse)
+    fsync_dir(home.path)
 
 
 def corpus_fingerprint(db: Path) -> str:

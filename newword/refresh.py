@@ -91,12 +91,16 @@ def refresh(
         build = pipeline.start(sources, home.warehouse, None, settings or Settings(), options, accumulate=True)
         try:
             new_documents = call("documents", pipeline.run_documents, build)
-            if new_documents == 0 and is_current(home, build):
-                current = home.current()
+            published = is_current(home, build)
+            current = home.current()
+            if published and new_documents == 0:
                 return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current")
             for step in pipeline.STAGES[1:]:
                 call(step, pipeline.run_step, build, step)
             call("run", pipeline.record_run, build)
+            if published:  # a refresh killed after publishing left the warehouse behind its version
+                call("publish", publish.adopt_warehouse, home, build)
+                return Outcome(None, new_documents, f"{current.id} already holds these documents; warehouse brought up to date")
             report = call("validate", validate_build, home, build, band, allow_size_change)
             version = call("publish", publish.publish, home, build, report, new_documents)
         finally:

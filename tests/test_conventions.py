@@ -88,3 +88,27 @@ def test_readme_example_queries_run_as_written(tmp_path, peoples_daily, number):
     finally:
         con.close()
     assert rows, "the example returns rows on a real corpus"
+
+
+PUBLISHED_TABLES = ("lexicon", "ngram_counts")
+
+
+def test_every_published_table_has_a_suite_named_after_it():
+    from newword.validate import SUITES_DIR, load_suites
+
+    suites = {s["name"]: s for s in load_suites()}
+    for table in PUBLISHED_TABLES:
+        assert table in suites and suites[table]["meta"]["guards"] == table
+        assert (SUITES_DIR / f"{table}.json").exists()
+    for suite in suites.values():
+        assert suite["meta"]["frame"] in sqlfiles.names(), "each suite reads a frame built by a file in sql/"
+        descriptions = [e["description"] for e in suite["expectations"]]
+        assert len(set(descriptions)) == len(descriptions), "each expectation has its own description"
+        assert "id" not in suite and not any("id" in e for e in suite["expectations"]), "stable files: no generated ids"
+
+
+def test_published_files_match_the_suites():
+    """What publish writes is what the suites guard."""
+    text = (ROOT / "newword" / "publish.py").read_text(encoding="utf-8")
+    for table in PUBLISHED_TABLES:
+        assert f'"{table}.parquet"' in text or f"{table}.parquet" in text

@@ -62,3 +62,25 @@ def test_failed_flow_run_keeps_previous_outputs(tmp_path, peoples_daily):
     assert "lexicon-build: error: " in done.stdout + done.stderr and "bad.txt:1: invalid UTF-8" in done.stderr
     assert (tmp_path / "w.duckdb").read_bytes() == previous
     assert not (tmp_path / "lex.tsv").exists()
+
+
+def test_refresh_flow_publishes_through_the_same_code_path(tmp_path, peoples_daily):
+    corpus = write_lines(tmp_path / "corpus.txt", peoples_daily[:2000])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-m", "flows.lexicon_refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "lexicon-refresh: published v000001" in done.stdout
+    for step in ("documents", "lexicon", "run", "validate", "publish"):
+        assert f"Task run '{step}-" in done.stderr
+    for noise in ("Traceback", "telemetry", "ERROR", "WARNING", "great_expectations"):
+        assert noise not in done.stderr, noise
+    # the CLI sees the flow's version, and the same documents publish nothing
+    again = run_newword("refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5")
+    assert again.returncode == 0 and "no new documents; v000001 stays current" in again.stdout
+    expected = reference.discover(list(dict.fromkeys(peoples_daily[:2000])), min_count=5)
+    import duckdb
+
+    path = tmp_path / "home" / "versions" / "version=v000001" / "lexicon.parquet"
+    assert dict(duckdb.connect().execute("SELECT word, count FROM read_parquet($p)", {"p": str(path)}).fetchall()) == expected

@@ -231,3 +231,119 @@ def test_lexicon_export_order_and_limit(con):
     ]  # fmt: skip
     assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2, "min_length": 1})) == 2
     assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3}) == [("中华人民共和国", 7, 7, None)]
+
+
+def _staging(tmp_path, texts: list[str]):
+    staging = tmp_path / "documents.jsonl"
+    staging.write_text(
+        "".join(
+            json.dumps({"doc_id": i, "source": "s.txt", "locator": f"line {i}", "text": t}, ensure_ascii=False) + "\n"
+            for i, t in enumerate(texts, 1)
+        ),
+        encoding="utf-8",
+    )
+    return str(staging)
+
+
+@covers("new_documents")
+def test_new_documents_skips_known_content_and_numbers_after_the_corpus(con, tmp_path):
+    started = "2026-11-24T08:00:00+00:00"
+    sqlfiles.materialise(
+        con, "documents", {"staging_path": _staging(tmp_path, ["中华", "人民"]), "dedupe": True, "started_at": started}
+    )
+    staged = _staging(tmp_path, ["人民", "共和国", "共和国", "中华人民"])
+    added = sqlfiles.append(
+        con, "documents", "new_documents", {"staging_path": staged, "started_at": "2026-11-25T08:00:00+00:00"}
+    )
+    assert added == 2
+    assert rows(con, "SELECT doc_id, text, locator, strftime(ingested_at AT TIME ZONE 'UTC', '%d') FROM documents ORDER BY doc_id") == [
+        (1, "中华", "line 1", "24"), (2, "人民", "line 2", "24"), (3, "共和国", "line 2", "25"), (4, "中华人民", "line 4", "25"),
+    ]  # fmt: skip
+
+
+@covers("corpus_fingerprint")
+def test_corpus_fingerprint_ignores_order(con):
+    table(con, "sentences", "length BIGINT", [(2,), (3,)])
+    fingerprints = []
+    for order in (["a", "b"], ["b", "a"]):
+        table(
+            con,
+            "documents",
+            "doc_id BIGINT, character_count BIGINT, content_hash VARCHAR",
+            [(i, 4, h) for i, h in enumerate(order)],
+        )
+        fingerprints.append(sqlfiles.query(con, "corpus_fingerprint")[0])
+    assert fingerprints[0] == fingerprints[1]
+    assert fingerprints[0][:3] == (2, 8, 5)
+    assert fingerprints[0][3] == hashlib.sha256(b"a,b").hexdigest()
+
+
+@covers("lexicon_checked")
+def test_lexicon_checked_columns(con):
+    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", [
+        ("各项目", 30, 3, 3.0), ("中华", 40, 2, 9.0), ("人民", 40, 2, 9.0), ("中华人民共和国", 26, 7, None),
+    ])  # fmt: skip
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("各项目", 3, 31), ("中华", 2, 39)])
+    table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("各项目", False), ("中华人", True), ("华人民", True)])
+    got = {r[0]: r[4:] for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3})}
+    # (cohesion, ngram_count, non_cohesive_part_count, missing_own_ngram)
+    assert got["各项目"] == (3.0, 31, 1, False)
+    assert got["中华"] == (9.0, 39, 0, False)
+    assert got["人民"] == (9.0, None, 0, True)
+    assert got["中华人民共和国"] == (None, None, 3, False)  # 人民共, 民共和, 共和国 are not cohesive
+
+
+@covers("ngram_counts_checked")
+def test_ngram_counts_checked(con):
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("中华", 3, 5)])
+    assert sqlfiles.query(con, "ngram_counts_checked") == [("中华", 3, 2, 5)]
+
+
+@covers("run_checked")
+def test_run_checked_recounts_from_the_documents(con):
+    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华,人民 ab"), (2, "国")])
+    table(con, "sentences", "length BIGINT", [(2,), (2,)])
+    table(con, "lexicon", "word VARCHAR", [("中华",)])
+    con.execute("CREATE TABLE run AS SELECT 4::BIGINT AS character_count, 2::BIGINT AS document_count, 1::BIGINT AS word_count")
+    assert sqlfiles.query(con, "run_checked", {"non_class_pattern": "[^\u4e00-\u9fff]"}) == [(4, 4, 5, 2, 2, 1, 1)]
+
+
+@covers("run_parameters")
+def test_run_parameters(con):
+    con.execute("""CREATE TABLE run AS SELECT '{"max_n": 4}'::JSON AS parameters""")
+    assert json.loads(sqlfiles.query(con, "run_parameters")[0][0]) == {"max_n": 4}
+
+
+@covers("ngram_counts_export")
+def test_ngram_counts_export_order(con):
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("人", 1, 5), ("中华", 2, 9), ("中", 1, 5)])
+    assert sqlfiles.query(con, "ngram_counts_export") == [("中华", 2, 9), ("中", 1, 5), ("人", 1, 5)]
+
+
+def _parquet(con, path, rows):
+    table(con, "t", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", rows)
+    con.execute(f"COPY t TO '{path}' (FORMAT parquet)")
+    return str(path)
+
+
+@covers("version_lexicon")
+def test_version_lexicon_reads_a_version(con, tmp_path):
+    path = _parquet(con, tmp_path / "l.parquet", [("人民", 3, 2, 8.0), ("中华", 9, 2, 7.0)])
+    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": None}) == [("中华", 9, 2, 7.0), ("人民", 3, 2, 8.0)]
+    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": 1}) == [("中华", 9, 2, 7.0)]
+
+
+@covers("version_diff")
+def test_version_diff(con, tmp_path):
+    old = _parquet(con, tmp_path / "old.parquet", [("中华", 9, 2, 7.0), ("人民", 3, 2, 8.0), ("国家", 5, 2, 6.0)])
+    new = _parquet(
+        con, tmp_path / "new.parquet", [("中华", 9, 2, 7.0), ("人民", 4, 2, 8.0), ("微信", 30, 2, 60.0), ("点赞", 30, 2, 50.0)]
+    )
+    values = {"old_path": old, "new_path": new, "include_changed": False}
+    assert sqlfiles.query(con, "version_diff", values) == [
+        ("+", "微信", None, 30),
+        ("+", "点赞", None, 30),
+        ("-", "国家", 5, None),
+    ]
+    values["include_changed"] = True
+    assert sqlfiles.query(con, "version_diff", values)[-1] == ("~", "人民", 3, 4)
