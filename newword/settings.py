@@ -50,11 +50,6 @@ class Settings:
         """A regex matching one character outside the class."""
         return "[^" + CHAR_CLASSES[self.chars][1:-2] + "]"
 
-    @property
-    def word_pattern(self) -> str:
-        """A regex matching a whole word made only of the class's characters."""
-        return "^" + CHAR_CLASSES[self.chars] + "$"
-
     def threshold(self, length: int) -> float:
         """The cohesion an n-gram of this length must exceed: explicit, else 5^(length-1)."""
         return float(self.min_cohesion.get(length, 5 ** (length - 1)))

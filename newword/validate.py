@@ -1,10 +1,18 @@
 """The publish gate: the expectation suites in expectations/, run by Great Expectations over full tables.
 
-Each suite guards one table (`meta.guards`) and runs on a frame that sql/audits/<meta.frame>.sql
-builds from the warehouse: the table itself plus the columns a cross-table check needs (a word's own
-n-gram count, its non-cohesive parts, recounted totals). The frames go to GX's pandas engine whole;
-GX's SQL datasource over DuckDB is broken upstream (see the README). `$PARAMETER`s in a suite come
-from the run's settings and the previous version's lexicon size.
+Each suite guards one table (`meta.guards`) and runs on an audit table that sql/audits/<meta.frame>.sql
+builds in the warehouse: the table itself plus the columns a cross-table check needs (a word's own
+n-gram count, its non-cohesive parts, recounted totals). GX reads those tables through its SQL
+datasource over DuckDB (duckdb-engine), so every row is checked inside DuckDB and nothing is
+sampled or copied into Python.
+
+That datasource is broken upstream (GX #10738, #11579): GX returns an unconsumed result from inside
+`with engine.connect()`, leaving the block rolls back, and duckdb-engine's cursor is the DuckDB
+connection itself, so the rows are gone and every metric fails with an IndexError. GX already keeps
+one persisted connection for SQLite, SQL Server, BigQuery and Databricks; `_persist_duckdb_connection`
+adds DuckDB to that list, which keeps the results alive. tests/test_validate.py checks that the bug is
+still there (so the workaround can go when it is fixed) and that a million-row table is validated
+whole. `$PARAMETER`s in a suite come from the run's settings and the previous version's size.
 """
 
 from __future__ import annotations
@@ -13,11 +21,14 @@ import dataclasses
 import json
 import logging
 import math
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from newword import sqlfiles, warehouse
+from newword.errors import NewwordError
 from newword.settings import Settings
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "expectations"
@@ -121,70 +132,109 @@ def _observed(result: dict, expectation: str, parameters: dict) -> Any:
     return observed
 
 
-def validate(db: Path, settings: Settings, previous_words: int | None = None, band: SizeBand | None = None) -> Report:
-    """Run every suite over the full tables of the warehouse at `db`."""
-    started = time.perf_counter()
-    low, high = (band or SizeBand()).bounds(previous_words)
-    parameters = {
-        "min_count": settings.min_count,
-        "max_n": settings.max_n,
-        "word_pattern": settings.word_pattern,
-        "min_word_count": low,
-        "max_word_count": high,
-    }
-    suites = load_suites()
-    con = warehouse.connect(db, read_only=True)
+def _persist_duckdb_connection() -> None:
+    """The workaround for the upstream bug described in the module docstring."""
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
+
+    dialects = getattr(engine, "_PERSISTED_CONNECTION_DIALECTS", None)
+    if dialects is None:
+        raise RuntimeError("great_expectations changed: _PERSISTED_CONNECTION_DIALECTS is gone; revisit newword/validate.py")
+    if "duckdb" not in dialects:
+        engine._PERSISTED_CONNECTION_DIALECTS = (*dialects, _DuckDBDialect("duckdb"))
+
+
+class _DuckDBDialect(str):
+    """Compares equal to "duckdb" (as GX compares dialect names) and has the `.value` GX reads."""
+
+    value = "duckdb"
+
+
+def _quiet_gx() -> None:
+    for name, logger in list(logging.root.manager.loggerDict.items()):  # GX sets some of its loggers to INFO
+        if name.startswith("great_expectations") and isinstance(logger, logging.Logger):
+            logger.setLevel(logging.WARNING)
+
+
+def build_audit_tables(db: Path, settings: Settings) -> dict[str, int]:
+    """Materialise every suite's audit table in the warehouse; return the rows of each guarded table."""
+    values = {"max_n": settings.max_n, "pattern": settings.pattern, "non_class_pattern": settings.non_class_pattern}
+    con = warehouse.connect(db)
     try:
-        values = {"max_n": settings.max_n, "non_class_pattern": settings.non_class_pattern}
-        frames = {
-            s["meta"]["frame"]: con.execute(
-                sqlfiles.text(s["meta"]["frame"]), sqlfiles.bind(s["meta"]["frame"], values)
-            ).fetchdf()
-            for s in suites
-        }
+        rows = {}
+        for suite in load_suites():
+            rows[suite["meta"]["guards"]] = sqlfiles.materialise(con, suite["meta"]["frame"], values)
+        return rows
     finally:
         con.close()
+
+
+def validate(db: Path, settings: Settings, previous_words: int | None = None, band: SizeBand | None = None) -> Report:
+    """Run every suite over the full tables of the warehouse at `db` (which gains the audit tables).
+
+    GX runs in a child process: it keeps DuckDB connections alive after it is done with them, and a
+    process may not reopen a DuckDB file with another configuration while one is open."""
+    started = time.perf_counter()
+    low, high = (band or SizeBand()).bounds(previous_words)
+    parameters = {"min_count": settings.min_count, "max_n": settings.max_n, "min_word_count": low, "max_word_count": high}
+    rows = build_audit_tables(db, settings)
+    done = subprocess.run(
+        [sys.executable, "-m", "newword.validate", str(Path(db).resolve()), json.dumps(parameters)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise NewwordError(f"{db}: validation could not run: {last}")
+    checks = [Check(**c) for c in json.loads(done.stdout)]
+    return Report(all(c.success for c in checks), checks, rows, parameters, time.perf_counter() - started)
+
+
+def run_suites(db: Path, parameters: dict[str, Any]) -> list[Check]:
+    """Every suite over the audit tables of `db`, with GX's SQL datasource (the child process's work)."""
 
     import great_expectations as gx
     from great_expectations.core import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    for name, logger in list(logging.root.manager.loggerDict.items()):  # GX sets some of its loggers to INFO
-        if name.startswith("great_expectations") and isinstance(logger, logging.Logger):
-            logger.setLevel(logging.WARNING)
+    _quiet_gx()
+    _persist_duckdb_connection()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    source = context.data_sources.add_pandas("newword")
+    source = context.data_sources.add_sql("warehouse", connection_string=f"duckdb:///{db}?access_mode=read_only")
     checks: list[Check] = []
-    for suite_file in suites:
-        meta = suite_file["meta"]
-        frame = frames[meta["frame"]]
-        batch = source.add_dataframe_asset(meta["frame"]).add_batch_definition_whole_dataframe("full table")
-        configurations = [ExpectationConfiguration(**e) for e in suite_file["expectations"]]
-        suite = context.suites.add(ExpectationSuite(name=suite_file["name"], expectations=configurations, meta=meta))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_file["name"], data=batch, suite=suite))
-        result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}
-        if meta.get("key"):
-            result_format["unexpected_index_column_names"] = [meta["key"]]
-        outcome = definition.run(
-            batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
-        )
-        by_description = {e.get("description"): e for e in suite_file["expectations"]}
-        for result in outcome.results:
-            config = result.expectation_config
-            described = by_description.get(config.description, {})
-            checks.append(
-                Check(
-                    suite=suite_file["name"],
-                    expectation=config.type,
-                    description=config.description or described.get("type", config.type),
-                    success=bool(result.success),
-                    element_count=_plain(result.result.get("element_count")),
-                    unexpected_count=_plain(result.result.get("unexpected_count")),
-                    observed=_observed(result.result, config.type, parameters),
-                    examples=[] if result.success else _examples(result.result, meta.get("key")),
-                )
+    try:
+        for suite_file in load_suites():
+            meta = suite_file["meta"]
+            batch = source.add_table_asset(meta["frame"], table_name=meta["frame"]).add_batch_definition_whole_table("full table")
+            configurations = [ExpectationConfiguration(**e) for e in suite_file["expectations"]]
+            suite = context.suites.add(ExpectationSuite(name=suite_file["name"], expectations=configurations, meta=meta))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite_file["name"], data=batch, suite=suite)
             )
-    rows = {s["meta"]["guards"]: len(frames[s["meta"]["frame"]]) for s in suites}
-    return Report(all(c.success for c in checks), checks, rows, parameters, time.perf_counter() - started)
+            result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}
+            if meta.get("key"):
+                result_format["unexpected_index_column_names"] = [meta["key"]]
+            outcome = definition.run(expectation_parameters=parameters, result_format=result_format)
+            for result in outcome.results:
+                config = result.expectation_config
+                error = (result.exception_info or {}).get("exception_message") if result.exception_info else None
+                checks.append(
+                    Check(
+                        suite=suite_file["name"],
+                        expectation=config.type,
+                        description=config.description or config.type,
+                        success=bool(result.success),
+                        element_count=_plain(result.result.get("element_count")),
+                        unexpected_count=_plain(result.result.get("unexpected_count")),
+                        observed=error or _observed(result.result, config.type, parameters),
+                        examples=[] if result.success else _examples(result.result, meta.get("key")),
+                    )
+                )
+    finally:
+        source.get_execution_engine().close()
+    return checks
+
+
+if __name__ == "__main__":  # the child process of validate()
+    results = run_suites(Path(sys.argv[1]), json.loads(sys.argv[2]))
+    print(json.dumps([dataclasses.asdict(c) for c in results], ensure_ascii=False, default=str))

@@ -42,7 +42,7 @@ def lexicon(version_path) -> dict[str, int]:
 
 
 def current_path(home):
-    return sorted((home / "versions").glob("version=v*"))[-1]
+    return max((home / "versions").glob("version=v*"))
 
 
 @pytest.fixture(scope="module")

@@ -285,18 +285,21 @@ def test_lexicon_checked_columns(con):
     ])  # fmt: skip
     table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("各项目", 3, 31), ("中华", 2, 39)])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("各项目", False), ("中华人", True), ("华人民", True)])
-    got = {r[0]: r[4:] for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3})}
-    # (cohesion, ngram_count, non_cohesive_part_count, missing_own_ngram)
-    assert got["各项目"] == (3.0, 31, 1, False)
-    assert got["中华"] == (9.0, 39, 0, False)
-    assert got["人民"] == (9.0, None, 0, True)
-    assert got["中华人民共和国"] == (None, None, 3, False)  # 人民共, 民共和, 共和国 are not cohesive
+    got = {r[0]: r[4:] for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3, "pattern": CHAR_CLASSES["cjk"]})}
+    # (has_only_class_characters, cohesion, ngram_count, non_cohesive_part_count, missing_own_ngram)
+    assert got["各项目"] == (True, 3.0, 31, 1, False)
+    assert got["中华"] == (True, 9.0, 39, 0, False)
+    assert got["人民"] == (True, 9.0, None, 0, True)
+    assert got["中华人民共和国"] == (True, None, None, 3, False)  # 人民共, 民共和, 共和国 are not cohesive
 
 
 @covers("ngram_counts_checked")
 def test_ngram_counts_checked(con):
-    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("中华", 3, 5)])
-    assert sqlfiles.query(con, "ngram_counts_checked") == [("中华", 3, 2, 5)]
+    table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("中华", 3, 5), ("A股", 2, 5)])
+    assert sqlfiles.query(con, "ngram_counts_checked", {"pattern": CHAR_CLASSES["cjk"]}) == [
+        ("中华", 3, 2, True, 5),
+        ("A股", 2, 2, False, 5),
+    ]
 
 
 @covers("run_checked")

@@ -163,3 +163,22 @@ def test_million_row_table_is_validated_whole(tmp_path):
     assert [(c.suite, c.description) for c in failed] == [("ngram_counts", "count >= min_count")]
     assert failed[0].element_count == 1_000_000 and failed[0].unexpected_count == 1
     assert all(c.element_count == 1_000_000 for c in report.checks if c.suite == "ngram_counts" and c.element_count is not None)
+
+
+def test_upstream_gx_duckdb_bug_still_needs_the_workaround(warehouse):
+    """GX's SQL datasource over DuckDB loses its rows without newword's persisted-connection workaround
+    (GX #10738, #11579). When an upgrade fixes it, this test fails: drop `_persist_duckdb_connection`."""
+    script = f"""
+import great_expectations as gx
+context = gx.get_context(mode="ephemeral")
+source = context.data_sources.add_sql("w", connection_string="duckdb:///{warehouse}?access_mode=read_only")
+batch = source.add_table_asset("lexicon", table_name="lexicon").add_batch_definition_whole_table("all")
+suite = context.suites.add(gx.ExpectationSuite(name="s", expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="word")]))
+result = context.validation_definitions.add(gx.ValidationDefinition(name="v", data=batch, suite=suite)).run()
+print("works" if result.success else "broken")
+"""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "broken", done.stdout + done.stderr[-1000:]

@@ -1,7 +1,7 @@
 -- lexicon_checked: the lexicon with what its expectation suite compares each word against.
 -- grain: one row per word of the lexicon.
 -- reads: lexicon, ngram_counts, cohesion.
--- parameters: $max_n.
+-- parameters: $max_n, $pattern (the sentence regex: a run of the character class).
 -- ngram_count is the word's own n-gram count (NULL when longer than max_n); a word occurs at least
 -- as often as an n-gram as it does as a piece of the cut. non_cohesive_part_count counts the
 -- substrings of length 3..max_n that are not cohesive n-grams (must be 0).
@@ -34,6 +34,7 @@ SELECT
     lexicon.count,
     lexicon.length,
     length(lexicon.word) AS character_length,
+    coalesce(regexp_full_match(lexicon.word, $pattern), FALSE) AS has_only_class_characters,
     lexicon.cohesion,
     ngram_counts.count AS ngram_count,
     coalesce(non_cohesive_parts.non_cohesive_part_count, 0) AS non_cohesive_part_count,
