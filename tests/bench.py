@@ -152,12 +152,56 @@ def table(name: str, size_mb: float, characters: int, ours: dict, ref: dict) -> 
     return lines
 
 
+def bench_validation(sizes: list[int]) -> None:
+    """Time the validation gate on synthetic warehouses with `size` n-gram rows (all valid)."""
+    from newword.settings import Settings
+    from newword.validate import validate
+
+    print("| n-gram rows | seconds | peak MB (GX process) |")
+    print("|---:|---:|---:|")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "w.duckdb"
+            import duckdb
+
+            con = duckdb.connect(str(db))
+            con.execute(
+                "CREATE TABLE ngram_counts AS SELECT chr((19968 + i // 20000)::INTEGER) || chr((19968 + i % 20000)::INTEGER) "
+                "|| chr((19968 + i % 7)::INTEGER) AS ngram, 3 AS length, (25 + i % 7)::BIGINT AS count FROM range($n) t(i)",
+                {"n": size},
+            )
+            con.execute(
+                "CREATE TABLE lexicon AS SELECT ngram AS word, count, length, 99.0 AS cohesion FROM ngram_counts LIMIT 100000"
+            )
+            con.execute(
+                "CREATE TABLE cohesion AS SELECT ngram, length, count, 99.0 AS cohesion, 25.0 AS min_cohesion, true AS is_cohesive FROM ngram_counts"
+            )
+            con.execute("CREATE TABLE documents AS SELECT 1::BIGINT AS doc_id, '中国' AS text")
+            con.execute("CREATE TABLE sentences AS SELECT 1::BIGINT AS doc_id, '中国' AS sentence, 2::BIGINT AS length")
+            con.execute(
+                "CREATE TABLE run AS SELECT 2::BIGINT AS character_count, 1::BIGINT AS document_count, 100000::BIGINT AS word_count"
+            )
+            con.close()
+            started = time.perf_counter()
+            report = validate(db, Settings())
+            seconds = time.perf_counter() - started
+            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            assert report.success and report.rows["ngram_counts"] == size
+            print(f"| {size:,} | {seconds:.1f} | {child:,.0f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", help="peoples-daily, reviews or a text file (default: both real corpora)")
     parser.add_argument("--times", type=int, default=1, help="runs per side; the fastest is kept (default 1)")
+    parser.add_argument(
+        "--validation", metavar="ROWS,...", help="instead: time the validation gate on synthetic tables of these sizes"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.validation:
+        bench_validation([int(n) for n in args.validation.split(",")])
+        return
     if args.child:
         side, corpus = args.child
         print(json.dumps(child_newword(corpus) if side == "newword" else child_reference(corpus)))
