@@ -44,11 +44,12 @@ def lexicon_build(
     doc_per_file: bool = False,
     to_simplified: bool = False,
     dedupe: bool = False,
+    known_words: str | None = None,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
     settings = Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars)
     options = IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified)
-    build = pipeline.start(sources, db, output, settings, options, dedupe)
+    build = pipeline.start(sources, db, output, settings, options, dedupe, known_words=known_words)
     try:
         documents(build)
         for step, step_task in STEP_TASKS.items():
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             doc_per_file=args.doc_per_file,
             to_simplified=args.to_simplified,
             dedupe=args.dedupe,
+            known_words=args.known_words,
         )
     except NewwordError as exc:
         print(f"lexicon-build: error: {exc}", file=sys.stderr)
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     def show(title: str, min_length: int) -> None:
         columns, rows = pipeline.top_words(summary["db"], args.top, min_length)
         print(f"\n{title} ({len(rows)} shown):")
-        cli.print_rows(columns, [(w, c, n, None if s is None else round(s, 1)) for w, c, n, s in rows], "table")
+        cli.print_rows(columns, [(w, c, n, None if s is None else round(s, 1), k) for w, c, n, s, k in rows], "table")
 
     print(
         f"\nlexicon-build: {summary['words']:,} words from {summary['documents']:,} documents ({summary['characters']:,} characters)"

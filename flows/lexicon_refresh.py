@@ -50,6 +50,7 @@ def lexicon_refresh(
     min_size_ratio: float | None = 0.5,
     max_size_ratio: float | None = None,
     allow_size_change: bool = False,
+    known_words: str | None = None,
 ) -> dict:
     """Add new documents to the home's corpus, rebuild, validate, publish a new version."""
     outcome = refresh.refresh(
@@ -60,6 +61,7 @@ def lexicon_refresh(
         SizeBand(min_size_ratio, max_size_ratio),
         allow_size_change=allow_size_change,
         call=as_task,
+        known_words=known_words,
     )
     return {
         "version": outcome.version.id if outcome.version else None,
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             min_size_ratio=args.min_size_ratio,
             max_size_ratio=args.max_size_ratio,
             allow_size_change=args.allow_size_change,
+            known_words=args.known_words,
         )
     except NewwordError as exc:
         print(f"lexicon-refresh: error: {exc}", file=sys.stderr)

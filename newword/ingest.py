@@ -360,6 +360,23 @@ def _converter(options: IngestOptions) -> Callable[[str], str]:
     return lambda text: t2s.convert(unicodedata.normalize("NFKC", text))
 
 
+def write_known_words(given: str, target: Path) -> int:
+    """Stage a known-words list: `jieba` (jieba's dictionary) or a file with one word per line (a
+    jieba-style "word freq pos" line counts as its first field). Returns the number of lines."""
+    if given == "jieba":
+        from newword import corpora
+
+        words = corpora.jieba_words()
+    else:
+        if not os.path.isfile(given):
+            raise NewwordError(f"--known-words: {given}: no such file (or use --known-words jieba)")
+        source = Source(given, Path(given), "text")
+        words = [line.strip().split()[0] for _, line in _lines(source) if line.strip()]
+    with open(target, "w", encoding="utf-8") as out:
+        out.writelines(unicodedata.normalize("NFKC", word) + "\n" for word in words)
+    return len(words)
+
+
 def write_staging(
     sources: list[Source], options: IngestOptions, staging: Path, on_source: Callable[[int, Source], None] | None = None
 ) -> tuple[int, int]:

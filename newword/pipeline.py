@@ -40,6 +40,7 @@ class Build:
     workdir: Path
     started_at: str
     accumulate: bool = False  # refresh: add unseen documents to the corpus copied from `db`
+    known_words: str | None = None  # a word-list file, or "jieba"; None keeps a home's list (or none)
 
     @property
     def scratch_db(self) -> Path:
@@ -60,6 +61,7 @@ class Build:
             "threshold_values": [float(self.settings.min_cohesion[k]) for k in lengths],
             "dedupe": self.dedupe,
             "staging_path": str(self.staging),
+            "known_words_path": str(self.workdir / "known_words.txt"),
             "version": __version__,
             "parameters": self.settings.to_json(),
             "started_at": self.started_at,
@@ -86,6 +88,7 @@ def start(
     options: ingest.IngestOptions | None = None,
     dedupe: bool = False,
     accumulate: bool = False,
+    known_words: str | None = None,
 ) -> Build:
     """Check the target and make the scratch folder (beside the target, for atomic renames).
 
@@ -119,6 +122,7 @@ def start(
         workdir=workdir,
         started_at=now,
         accumulate=accumulate,
+        known_words=known_words,
     )
 
 
@@ -143,6 +147,14 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
             rows = sqlfiles.append(con, "documents", "new_documents", build.parameters())
         else:
             rows = sqlfiles.materialise(con, "documents", {**build.parameters(), "dedupe": build.dedupe or build.accumulate})
+        if build.known_words is not None or not sqlfiles.exists(con, "known_words"):
+            known = build.workdir / "known_words.txt"
+            if build.known_words is None:
+                known.write_text("", encoding="utf-8")
+            else:
+                ingest.write_known_words(build.known_words, known)
+            sqlfiles.materialise(con, "known_words", build.parameters())
+            known.unlink()
     finally:
         con.close()
     build.staging.unlink()
@@ -206,9 +218,9 @@ def write_lexicon_tsv(db: Path, target: Path) -> None:
     scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(scratch, "w", encoding="utf-8", newline="\n") as out:
         out.write("\t".join(columns) + "\n")
-        for word, count, length, score in rows:
+        for word, count, length, score, is_known in rows:
             shown = "" if score is None or math.isnan(score) else repr(score)
-            out.write(f"{word}\t{count}\t{length}\t{shown}\n")
+            out.write(f"{word}\t{count}\t{length}\t{shown}\t{str(is_known).lower()}\n")
     os.replace(scratch, target)
 
 
@@ -242,10 +254,11 @@ def discover(
     options: ingest.IngestOptions | None = None,
     dedupe: bool = False,
     progress: Progress | None = None,
+    known_words: str | None = None,
 ) -> Result:
     """Run every stage on exactly the given documents; outputs change only when all succeed."""
     progress = progress or Progress(quiet=True)
-    build = start(sources, db, output, settings, options, dedupe)
+    build = start(sources, db, output, settings, options, dedupe, known_words=known_words)
     total = len(STAGES) + 1
     try:
         with progress.stage("documents", 1, total) as info:

@@ -119,10 +119,11 @@ def corpus_fingerprint(db: Path) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def lexicon_rows(version: Version, limit: int | None = None) -> tuple[list[str], list[tuple]]:
+def lexicon_rows(version: Version, limit: int | None = None, new_only: bool = False) -> tuple[list[str], list[tuple]]:
     con = duckdb.connect()
     try:
-        cursor = con.execute(sqlfiles.text("version_lexicon"), {"path": str(version.lexicon_parquet), "limit": limit})
+        values = {"path": str(version.lexicon_parquet), "limit": limit, "new_only": new_only}
+        cursor = con.execute(sqlfiles.text("version_lexicon"), values)
         return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()
@@ -154,3 +155,12 @@ def reader(home: Home) -> duckdb.DuckDBPyConnection:
         con.read_parquet(files, hive_partitioning=True).create_view(f"{table}_versions")
     con.read_json([str(v.path / "manifest.json") for v in versions], format="auto").create_view("versions")
     return con
+
+
+def write_new_words_parquet(version: Version, target: Path) -> None:
+    con = duckdb.connect()
+    try:
+        values = {"path": str(version.lexicon_parquet), "limit": None, "new_only": True}
+        con.sql(sqlfiles.text("version_lexicon"), params=values).write_parquet(str(target))
+    finally:
+        con.close()

@@ -85,10 +85,13 @@ def refresh(
     band: SizeBand | None = None,
     allow_size_change: bool = False,
     call: Call = _direct,
+    known_words: str | None = None,
 ) -> Outcome:
     band = band or SizeBand()
     with home.lock():
-        build = pipeline.start(sources, home.warehouse, None, settings or Settings(), options, accumulate=True)
+        build = pipeline.start(
+            sources, home.warehouse, None, settings or Settings(), options, accumulate=True, known_words=known_words
+        )
         try:
             new_documents = call("documents", pipeline.run_documents, build)
             published = is_current(home, build)

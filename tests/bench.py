@@ -171,7 +171,7 @@ def bench_validation(sizes: list[int]) -> None:
                 {"n": size},
             )
             con.execute(
-                "CREATE TABLE lexicon AS SELECT ngram AS word, count, length, 99.0 AS cohesion FROM ngram_counts LIMIT 100000"
+                "CREATE TABLE lexicon AS SELECT ngram AS word, count, length, 99.0 AS cohesion, false AS is_known FROM ngram_counts LIMIT 100000"
             )
             con.execute(
                 "CREATE TABLE cohesion AS SELECT ngram, length, count, 99.0 AS cohesion, 25.0 AS min_cohesion, true AS is_cohesive FROM ngram_counts"

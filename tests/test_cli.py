@@ -77,7 +77,7 @@ def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
     done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "lex.tsv", cwd=tmp_path)
     assert done.returncode == 0
     assert "empty lexicon: no n-gram of length 2..4 reached --min-count 25" in done.stderr
-    assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion"]]
+    assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion", "is_known"]]
 
 
 def test_empty_lexicon_names_the_cohesion_threshold(tmp_path):

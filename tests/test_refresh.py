@@ -315,3 +315,44 @@ def test_sql_over_published_versions(home_v2):
     assert int(current.stdout.splitlines()[1]) == len(lexicon(current_path(home_v2)))
     empty = run_newword("sql", "SELECT 1", "--home", str(home_v2.parent / "nothing-here"))
     assert empty.returncode == 1 and "no published versions" in empty.stderr
+
+
+def test_known_words_mark_lexicon_entries_and_export_new_only(tmp_path, corpora):
+    home = tmp_path / "home"
+    top = [w for w, _ in sorted(reference.discover(corpora["a_docs"], min_count=5).items(), key=lambda i: (-i[1], i[0]))[:10]]
+    words = tmp_path / "known.txt"
+    words.write_text(
+        "".join(f"{w} 100 n\n" for w in top[:5]) + "\n".join(top[5:]) + "\n", encoding="utf-8"
+    )  # jieba-style and plain lines
+    assert refresh(home, corpora["a"], extra=["--known-words", str(words)]).returncode == 0
+    assert refresh(home, corpora["b"]).returncode == 0  # the home keeps its known-words list
+    known = run_newword("sql", "SELECT word FROM lexicon WHERE is_known ORDER BY word", "--home", str(home), "--format", "csv")
+    assert known.stdout.splitlines()[1:] == sorted(w for w in top if w in lexicon(current_path(home)))
+    new_only = run_newword("export", "latest", "--format", "txt", "--new-only", "--home", str(home)).stdout.split()
+    assert set(new_only) == set(lexicon(current_path(home))) - set(top)
+    tsv = run_newword("export", "latest", "--format", "tsv", "--home", str(home)).stdout.splitlines()
+    assert tsv[0] == "word\tcount\tlength\tcohesion\tis_known"
+    missing = refresh(home, corpora["b"], extra=["--known-words", str(tmp_path / "nope.txt")])
+    assert missing.returncode == 1 and "--known-words: " in missing.stderr and "no such file" in missing.stderr
+
+
+def test_jieba_dictionary_as_known_words(tmp_path, corpora):
+    done = run_newword(
+        "discover",
+        str(corpora["a"]),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--output",
+        "",
+        "--min-count",
+        "5",
+        "--known-words",
+        "jieba",
+    )
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    known, total, listed = con.execute(
+        "SELECT count(*) FILTER (WHERE is_known), count(*), (SELECT count(*) FROM known_words) FROM lexicon"
+    ).fetchall()[0]
+    assert listed > 340_000  # jieba's dict.txt: 349,046 lines
+    assert 0.5 * total < known < total  # most words of news are in jieba's dictionary, not all

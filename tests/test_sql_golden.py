@@ -174,9 +174,12 @@ def test_lexicon_drops_glued_non_cohesive_words(con):
         ("中华人", 3, 300.0, True), ("华人民", 3, 300.0, True), ("人民共", 3, 30.0, True), ("民共和", 3, 30.0, True),
         ("共和国", 3, 500.0, True), ("华人民共", 4, 200.0, True), ("人民共和", 4, 200.0, True), ("民共和国", 4, 100.0, False),
     ])  # fmt: skip
+    table(con, "known_words", "word VARCHAR", [("项目",)])
     sqlfiles.materialise(con, "lexicon", {"max_n": 4})
     # 各项目 is not cohesive itself; 中华人民共和国 has 民共和国 (length 4) not cohesive
-    assert rows(con, "SELECT word, count, length, cohesion FROM lexicon") == [("项目", 90, 2, 80.0), ("中华人民", 50, 4, 900.0)]
+    assert rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon") == [
+        ("项目", 90, 2, 80.0, True), ("中华人民", 50, 4, 900.0, False),
+    ]  # fmt: skip
     con.execute("UPDATE cohesion SET is_cohesive = TRUE WHERE ngram = '民共和国'")
     sqlfiles.materialise(con, "lexicon", {"max_n": 4})
     assert ("中华人民共和国", 26, 7, None) in rows(con, "SELECT word, count, length, cohesion FROM lexicon")
@@ -223,14 +226,17 @@ def test_run_totals(con):
 
 @covers("lexicon_export")
 def test_lexicon_export_order_and_limit(con):
-    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", [
-        ("人民", 5, 2, 9.0), ("中华", 5, 2, 8.0), ("中华人民共和国", 7, 7, None), ("国家", 1, 2, 6.0),
+    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN", [
+        ("人民", 5, 2, 9.0, True), ("中华", 5, 2, 8.0, True), ("中华人民共和国", 7, 7, None, False), ("国家", 1, 2, 6.0, True),
     ])  # fmt: skip
-    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1}) == [
-        ("中华人民共和国", 7, 7, None), ("中华", 5, 2, 8.0), ("人民", 5, 2, 9.0), ("国家", 1, 2, 6.0),
-    ]  # fmt: skip
+    assert [r[0] for r in sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1})] == [
+        "中华人民共和国",
+        "中华",
+        "人民",
+        "国家",
+    ]
     assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2, "min_length": 1})) == 2
-    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3}) == [("中华人民共和国", 7, 7, None)]
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3}) == [("中华人民共和国", 7, 7, None, False)]
 
 
 def _staging(tmp_path, texts: list[str]):
@@ -280,17 +286,17 @@ def test_corpus_fingerprint_ignores_order(con):
 
 @covers("lexicon_checked")
 def test_lexicon_checked_columns(con):
-    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", [
-        ("各项目", 30, 3, 3.0), ("中华", 40, 2, 9.0), ("人民", 40, 2, 9.0), ("中华人民共和国", 26, 7, None),
+    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN", [
+        ("各项目", 30, 3, 3.0, False), ("中华", 40, 2, 9.0, True), ("人民", 40, 2, 9.0, False), ("中华人民共和国", 26, 7, None, False),
     ])  # fmt: skip
     table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("各项目", 3, 31), ("中华", 2, 39)])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("各项目", False), ("中华人", True), ("华人民", True)])
     got = {r[0]: r[4:] for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3, "pattern": CHAR_CLASSES["cjk"]})}
-    # (has_only_class_characters, cohesion, ngram_count, non_cohesive_part_count, missing_own_ngram)
-    assert got["各项目"] == (True, 3.0, 31, 1, False)
-    assert got["中华"] == (True, 9.0, 39, 0, False)
-    assert got["人民"] == (True, 9.0, None, 0, True)
-    assert got["中华人民共和国"] == (True, None, None, 3, False)  # 人民共, 民共和, 共和国 are not cohesive
+    # (has_only_class_characters, cohesion, is_known, ngram_count, non_cohesive_part_count, missing_own_ngram)
+    assert got["各项目"] == (True, 3.0, False, 31, 1, False)
+    assert got["中华"] == (True, 9.0, True, 39, 0, False)
+    assert got["人民"] == (True, 9.0, False, None, 0, True)
+    assert got["中华人民共和国"] == (True, None, False, None, 3, False)  # 人民共, 民共和, 共和国 are not cohesive
 
 
 @covers("ngram_counts_checked")
@@ -324,7 +330,12 @@ def test_ngram_counts_export_order(con):
 
 
 def _parquet(con, path, rows):
-    table(con, "t", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE", rows)
+    table(
+        con,
+        "t",
+        "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN",
+        [(*r, r[0] == "中华") for r in rows],
+    )
     con.execute(f"COPY t TO '{path}' (FORMAT parquet)")
     return str(path)
 
@@ -332,8 +343,18 @@ def _parquet(con, path, rows):
 @covers("version_lexicon")
 def test_version_lexicon_reads_a_version(con, tmp_path):
     path = _parquet(con, tmp_path / "l.parquet", [("人民", 3, 2, 8.0), ("中华", 9, 2, 7.0)])
-    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": None}) == [("中华", 9, 2, 7.0), ("人民", 3, 2, 8.0)]
-    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": 1}) == [("中华", 9, 2, 7.0)]
+    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": None, "new_only": False}) == [
+        ("中华", 9, 2, 7.0, True), ("人民", 3, 2, 8.0, False),
+    ]  # fmt: skip
+    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": 1, "new_only": False}) == [("中华", 9, 2, 7.0, True)]
+    assert sqlfiles.query(con, "version_lexicon", {"path": path, "limit": None, "new_only": True}) == [("人民", 3, 2, 8.0, False)]
+
+
+@covers("known_words")
+def test_known_words_distinct_non_empty(con, tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_text("中华\n人民\n\n中华\nA股\n", encoding="utf-8")
+    assert sorted(sqlfiles.query(con, "known_words", {"known_words_path": str(path)})) == [("A股",), ("中华",), ("人民",)]
 
 
 @covers("version_diff")

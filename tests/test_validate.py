@@ -148,7 +148,9 @@ def test_million_row_table_is_validated_whole(tmp_path):
                CASE WHEN i = 999999 THEN 1 ELSE 5 + i % 7 END::BIGINT AS count
         FROM range(1000000) AS t(i)
     """)
-    con.execute("CREATE TABLE lexicon AS SELECT '中国' AS word, 5::BIGINT AS count, 2 AS length, 9.0 AS cohesion")
+    con.execute(
+        "CREATE TABLE lexicon AS SELECT '中国' AS word, 5::BIGINT AS count, 2 AS length, 9.0 AS cohesion, false AS is_known"
+    )
     con.execute(
         "CREATE TABLE cohesion AS SELECT '中国' AS ngram, 2 AS length, 30::BIGINT AS count, 9.0 AS cohesion, 5.0 AS min_cohesion, true AS is_cohesive"
     )

@@ -36,6 +36,7 @@ SELECT
     length(lexicon.word) AS character_length,
     coalesce(regexp_full_match(lexicon.word, $pattern), FALSE) AS has_only_class_characters,
     lexicon.cohesion,
+    lexicon.is_known,
     ngram_counts.count AS ngram_count,
     coalesce(non_cohesive_parts.non_cohesive_part_count, 0) AS non_cohesive_part_count,
     lexicon.length <= $max_n AND ngram_counts.count IS NULL AS missing_own_ngram

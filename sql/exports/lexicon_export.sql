@@ -6,7 +6,8 @@ SELECT
     word,
     count,
     length,
-    cohesion
+    cohesion,
+    is_known
 FROM lexicon
 WHERE length >= $min_length
 ORDER BY count DESC, word
