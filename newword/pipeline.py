@@ -62,6 +62,7 @@ class Build:
             "dedupe": self.dedupe,
             "staging_path": str(self.staging),
             "known_words_path": str(self.workdir / "known_words.txt"),
+            "after_doc_id": 0,
             "version": __version__,
             "parameters": self.settings.to_json(),
             "started_at": self.started_at,
@@ -170,8 +171,11 @@ def run_step(build: Build, step: str) -> int:
     try:
         if step == "cohesion":
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
-        rows = sqlfiles.materialise(con, step, build.parameters())
-        if step == "sentences" and rows == 0:
+        if build.accumulate and step in ("sentences", "ngram_counts"):
+            rows = _count_incrementally(con, build, step)
+        else:
+            rows = sqlfiles.materialise(con, step, build.parameters())
+        if step == "sentences" and sqlfiles.row_count(con, "sentences") == 0:
             documents = sqlfiles.row_count(con, "documents")
             hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
             raise NewwordError(
@@ -180,6 +184,35 @@ def run_step(build: Build, step: str) -> int:
         return rows
     finally:
         con.close()
+
+
+def _counted_through(con, build: Build) -> int:
+    """The last document whose n-grams are in ngram_totals (with these settings), or 0: count all."""
+    if not all(sqlfiles.exists(con, t) for t in ("counting_state", "ngram_totals", "sentences")):
+        return 0
+    rows = sqlfiles.query(con, "counted_through", build.parameters())
+    return rows[0][0] if rows else 0
+
+
+def _count_incrementally(con, build: Build, step: str) -> int:
+    """Sentences and n-gram counts of a refresh: only the new documents are split and counted, and
+    their counts are merged into the full counts (ngram_totals), so the result equals a full recount."""
+    values = {**build.parameters(), "after_doc_id": _counted_through(con, build)}
+    if step == "sentences":
+        if values["after_doc_id"] == 0:
+            return sqlfiles.materialise(con, "sentences", values)
+        sqlfiles.append(con, "sentences", "sentences", values)
+        return sqlfiles.row_count(con, "sentences")
+    sqlfiles.materialise(con, "new_ngram_counts", values)
+    if values["after_doc_id"] == 0:
+        sqlfiles.rename(con, "new_ngram_counts", "ngram_totals")
+    else:
+        sqlfiles.execute(con, "merge_ngram_totals", values)
+        sqlfiles.append(con, "ngram_totals", "unseen_ngrams", values)
+        sqlfiles.drop(con, "new_ngram_counts")
+    rows = sqlfiles.materialise(con, "kept_ngram_counts", values, table="ngram_counts")
+    sqlfiles.materialise(con, "counting_state", values)
+    return rows
 
 
 def empty_reason(build: Build) -> str:

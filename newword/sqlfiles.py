@@ -52,10 +52,16 @@ def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | No
     return con.execute(text(name), bind(name, values or {})).fetchall()
 
 
-def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> int:
-    """CREATE OR REPLACE TABLE <name> AS <statement>; return the number of rows."""
-    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS ' + text(name), bind(name, values or {}))
-    return row_count(con, name)
+def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None, table: str | None = None) -> int:
+    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows."""
+    table = table or name
+    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
+    return row_count(con, table)
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> None:
+    """Run a statement that changes a table in place (an UPDATE)."""
+    con.execute(text(name), bind(name, values or {}))
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, name: str, values: dict[str, Any] | None = None) -> int:
@@ -63,6 +69,16 @@ def append(con: duckdb.DuckDBPyConnection, table: str, name: str, values: dict[s
     before = row_count(con, table)
     con.execute(f'INSERT INTO "{table}" ' + text(name), bind(name, values or {}))
     return row_count(con, table) - before
+
+
+def rename(con: duckdb.DuckDBPyConnection, table: str, new_name: str) -> None:
+    """Rename a table the pipeline produced, replacing any table of the new name."""
+    con.execute(f'DROP TABLE IF EXISTS "{new_name}"')
+    con.execute(f'ALTER TABLE "{table}" RENAME TO "{new_name}"')
+
+
+def drop(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(f'DROP TABLE IF EXISTS "{table}"')
 
 
 def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -190,6 +190,41 @@ def bench_validation(sizes: list[int]) -> None:
             print(f"| {size:,} | {seconds:.1f} | {child:,.0f} |", flush=True)
 
 
+def bench_incremental(name: str, share: float) -> None:
+    """Time a refresh that adds `share` new text to a home holding the rest, against a full rebuild."""
+    from newword import corpora, refresh
+    from newword.home import Home
+    from newword.progress import Progress
+
+    documents = corpora.lines(name)
+    cut = int(len(documents) * (1 - share))
+    with tempfile.TemporaryDirectory() as folder:
+        base, new, whole = (Path(folder) / f for f in ("base.txt", "new.txt", "whole.txt"))
+        base.write_text("\n".join(documents[:cut]) + "\n", encoding="utf-8")
+        new.write_text("\n".join(documents[cut:]) + "\n", encoding="utf-8")
+        whole.write_text("\n".join(documents) + "\n", encoding="utf-8")
+
+        def timed(home: Path, source: Path) -> dict[str, float]:
+            progress = Progress(quiet=True)
+            refresh.refresh([str(source)], Home(home), call=refresh.progress_call(progress), allow_size_change=True)
+            return dict(progress.timings)
+
+        timed(Path(folder) / "inc", base)
+        incremental = timed(Path(folder) / "inc", new)
+        full = timed(Path(folder) / "full", whole)
+    print(
+        f"| step | incremental refresh: +{len(documents) - cut:,} documents ({share:.0%}) s | full rebuild: {len(documents):,} documents s |"
+    )
+    print("|---|---:|---:|")
+    for step in refresh.STEPS:
+        print(f"| {step} | {incremental.get(step, 0):.2f} | {full.get(step, 0):.2f} |")
+    print(f"| **total** | **{sum(incremental.values()):.2f}** | **{sum(full.values()):.2f}** |")
+    counted = ("documents", "sentences", "ngram_counts")
+    print(
+        f"| documents + sentences + ngram_counts | {sum(incremental[s] for s in counted):.2f} | {sum(full[s] for s in counted):.2f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", help="peoples-daily, reviews or a text file (default: both real corpora)")
@@ -197,8 +232,14 @@ def main() -> None:
     parser.add_argument(
         "--validation", metavar="ROWS,...", help="instead: time the validation gate on synthetic tables of these sizes"
     )
+    parser.add_argument(
+        "--incremental", metavar="CORPUS", help="instead: time a refresh adding 1%% new text against a full rebuild"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.incremental:
+        bench_incremental(args.incremental, 0.01)
+        return
     if args.validation:
         bench_validation([int(n) for n in args.validation.split(",")])
         return

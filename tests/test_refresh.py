@@ -356,3 +356,33 @@ def test_jieba_dictionary_as_known_words(tmp_path, corpora):
     ).fetchall()[0]
     assert listed > 340_000  # jieba's dict.txt: 349,046 lines
     assert 0.5 * total < known < total  # most words of news are in jieba's dictionary, not all
+
+
+def test_incremental_refreshes_equal_a_full_rebuild(tmp_path, peoples_daily):
+    """Real text split into four refreshes: every table equals one refresh of the whole, and the reference."""
+    documents = peoples_daily[:8000]
+    chunks = [write_lines(tmp_path / f"part{i}.txt", documents[i * 2000 : (i + 1) * 2000]) for i in range(4)]
+    whole = write_lines(tmp_path / "whole.txt", documents)
+    for chunk in chunks:
+        assert refresh(tmp_path / "inc", chunk, extra=["--allow-size-change"]).returncode == 0
+    assert refresh(tmp_path / "full", whole).returncode == 0
+    inc = duckdb.connect(str(tmp_path / "inc" / "warehouse.duckdb"), read_only=True)
+    full = duckdb.connect(str(tmp_path / "full" / "warehouse.duckdb"), read_only=True)
+    for table in ("ngram_totals", "ngram_counts", "cohesion", "candidates", "lexicon"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert inc.execute(query).fetchall() == full.execute(query).fetchall(), table
+    assert (
+        inc.execute("SELECT counted_through_doc_id FROM counting_state").fetchall()
+        == inc.execute("SELECT max(doc_id) FROM documents").fetchall()
+    )
+    assert inc.execute("SELECT count(*) FROM documents").fetchall() == [(len(unique(documents)),)]
+    assert lexicon(current_path(tmp_path / "inc")) == reference.discover(unique(documents), min_count=5)
+
+
+def test_changed_settings_recount_everything(tmp_path, corpora):
+    home = tmp_path / "home"
+    assert refresh(home, corpora["a"]).returncode == 0
+    done = refresh(home, corpora["b"], extra=["--max-n", "5", "--allow-size-change"])
+    assert done.returncode == 0, done.stderr
+    expected = reference.discover(unique(corpora["a_docs"] + corpora["b_docs"]), max_n=5, min_count=5)
+    assert lexicon(current_path(home)) == expected

@@ -77,7 +77,7 @@ def test_cohesion_thresholds_explicit_and_power_rule(con):
 def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
     # after NFKC (done at ingest) full-width letters are ASCII; punctuation breaks runs, never glued
     table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华人民，共和国！K线图"), (2, "A股。3D打印")])
-    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES[chars]})
+    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES[chars], "after_doc_id": 0})
     got = rows(con, "SELECT doc_id, sentence_no, sentence, length FROM sentences")
     if chars == "cjk":
         assert got == [(1, 1, "中华人民", 4), (1, 2, "共和国", 3), (1, 3, "线图", 2), (2, 1, "股", 1), (2, 2, "打印", 2)]
@@ -371,3 +371,44 @@ def test_version_diff(con, tmp_path):
     ]
     values["include_changed"] = True
     assert sqlfiles.query(con, "version_diff", values)[-1] == ("~", "人民", 3, 4)
+
+
+def test_sentences_after_a_document(con):
+    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华"), (2, "人民，共和")])
+    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES["cjk"], "after_doc_id": 1})
+    assert rows(con, "SELECT doc_id, sentence_no, sentence FROM sentences") == [(2, 1, "人民"), (2, 2, "共和")]
+
+
+@covers("new_ngram_counts")
+def test_new_ngram_counts_keeps_every_count_of_new_sentences(con):
+    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR", [(1, "中华"), (2, "中华人"), (2, "人")])
+    assert sorted(sqlfiles.query(con, "new_ngram_counts", {"max_n": 2, "after_doc_id": 1})) == [
+        ("中", 1, 1), ("中华", 2, 1), ("人", 1, 2), ("华", 1, 1), ("华人", 2, 1),
+    ]  # fmt: skip
+
+
+@covers("merge_ngram_totals")
+@covers("unseen_ngrams")
+def test_merging_new_counts_into_totals(con):
+    table(con, "ngram_totals", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 3), ("华", 1, 1)])
+    table(con, "new_ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 2), ("人", 1, 5)])
+    assert sqlfiles.query(con, "unseen_ngrams") == [("人", 1, 5)]
+    sqlfiles.execute(con, "merge_ngram_totals")
+    sqlfiles.append(con, "ngram_totals", "unseen_ngrams")
+    assert sorted(rows(con, "SELECT * FROM ngram_totals")) == [("中", 1, 5), ("人", 1, 5), ("华", 1, 1)]
+
+
+@covers("kept_ngram_counts")
+def test_kept_ngram_counts(con):
+    table(con, "ngram_totals", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 5), ("人", 1, 4), ("华", 1, 9)])
+    assert sqlfiles.query(con, "kept_ngram_counts", {"min_count": 5}) == [("华", 1, 9), ("中", 1, 5)]
+
+
+@covers("counting_state")
+@covers("counted_through")
+def test_counting_state_and_counted_through(con):
+    table(con, "documents", "doc_id BIGINT", [(1,), (7,)])
+    sqlfiles.materialise(con, "counting_state", {"max_n": 4, "pattern": "[a]+"})
+    assert rows(con, "SELECT * FROM counting_state") == [(4, "[a]+", 7)]
+    assert sqlfiles.query(con, "counted_through", {"max_n": 4, "pattern": "[a]+"}) == [(7,)]
+    assert sqlfiles.query(con, "counted_through", {"max_n": 5, "pattern": "[a]+"}) == []  # other settings: recount

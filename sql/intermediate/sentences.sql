@@ -1,7 +1,8 @@
 -- sentences: step 1, the maximal runs of the character class in each document.
 -- grain: one row per sentence occurrence (doc_id, sentence_no); sentence_no counts from 1 in a document.
 -- reads: documents.
--- parameters: $pattern, the run regex for the character class (cjk or cjk+alnum).
+-- parameters: $pattern, the run regex for the character class (cjk or cjk+alnum); $after_doc_id
+--   (only documents with a larger doc_id: 0 for all, the last one counted for an incremental refresh).
 -- Everything outside the class breaks a run: punctuation is a boundary, never deleted.
 SELECT
     documents.doc_id,
@@ -10,4 +11,5 @@ SELECT
     length(runs.sentence) AS length
 FROM documents,
     unnest(regexp_extract_all(documents.text, $pattern)) WITH ORDINALITY AS runs (sentence, sentence_no)
+WHERE documents.doc_id > $after_doc_id
 ORDER BY documents.doc_id, sentence_no
