@@ -20,19 +20,83 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from newword import cli, refresh
-from newword.errors import NewwordError
+from newword.errors import NewwordError, SourceUnavailable
 from newword.home import Home, default_home
 from newword.ingest import IngestOptions
 from newword.settings import Settings, parse_min_cohesion
 from newword.validate import SizeBand
 
+SOURCE_RETRIES = 3
+SOURCE_RETRY_DELAY_SECONDS = 10
+
+
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry the documents step only when a source was unavailable (network, timeout, HTTP 5xx)."""
+    try:
+        state.result()
+    except SourceUnavailable:
+        return True
+    except BaseException:  # noqa: BLE001 - any other failure is final
+        return False
+    return False
+
 
 def as_task(name: str, function: Callable[..., Any], *args: Any) -> Any:
-    """Run one refresh step as a Prefect task named after the step."""
+    """Run one refresh step as a Prefect task named after the step; fetching sources is retried."""
+    if name == "documents":
+        retrying = task(
+            function,
+            name=name,
+            cache_policy=NO_CACHE,
+            retries=SOURCE_RETRIES,
+            retry_delay_seconds=float(os.environ.get("NEWWORD_RETRY_DELAY_SECONDS", SOURCE_RETRY_DELAY_SECONDS)),
+            retry_condition_fn=_transient,
+        )
+        return retrying(*args)
     return task(function, name=name, cache_policy=NO_CACHE)(*args)
+
+
+def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
+    """The run's summary as Prefect artifacts: markdown, and a table of the top new words."""
+    if outcome.version is None:
+        create_markdown_artifact(
+            key="lexicon-refresh", markdown=f"# Lexicon refresh\n\n{outcome.message} (`{home.path}`)", description=outcome.message
+        )
+        return
+    from newword import publish
+
+    manifest = outcome.version.manifest
+    corpus, validation = manifest["corpus"], manifest["validation"]
+    _, rows = publish.lexicon_rows(outcome.version, limit=20, new_only=True)
+    markdown = "\n".join(
+        [
+            f"# Lexicon {outcome.version.id}",
+            "",
+            f"- words: {manifest['rows']['lexicon']:,}",
+            f"- corpus: {corpus['documents']:,} documents ({corpus['new_documents']:,} new), {corpus['characters']:,} characters",
+            f"- validation: {validation['passed']}/{validation['expectations']} expectations passed",
+            f"- parameters: `{manifest['parameters']}`",
+            f"- files: `{outcome.version.path}`",
+        ]
+    )
+    create_markdown_artifact(key="lexicon-refresh", markdown=markdown, description=f"published {outcome.version.id}")
+    table = [{"word": w, "count": c, "length": n, "cohesion": None if s is None else round(s, 2)} for w, c, n, s, _ in rows]
+    create_table_artifact(key="lexicon-new-words", table=table, description=f"top new words of {outcome.version.id}")
+
+
+def failure_artifact(error: BaseException) -> None:
+    """The reason a refresh failed, as a markdown artifact beside the run's log."""
+    lines = str(error).splitlines() or [type(error).__name__]
+    body = "\n".join(f"    {line}" for line in lines)
+    create_markdown_artifact(
+        key="lexicon-refresh",
+        markdown=f"# Lexicon refresh failed\n\nThe previous version stays current.\n\n{body}",
+        description=lines[0],
+    )
 
 
 @flow(name="lexicon-refresh")
@@ -53,16 +117,22 @@ def lexicon_refresh(
     known_words: str | None = None,
 ) -> dict:
     """Add new documents to the home's corpus, rebuild, validate, publish a new version."""
-    outcome = refresh.refresh(
-        sources,
-        Home(Path(home) if home else default_home()),
-        Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars),
-        IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified),
-        SizeBand(min_size_ratio, max_size_ratio),
-        allow_size_change=allow_size_change,
-        call=as_task,
-        known_words=known_words,
-    )
+    where = Home(Path(home) if home else default_home())
+    try:
+        outcome = refresh.refresh(
+            sources,
+            where,
+            Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars),
+            IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified),
+            SizeBand(min_size_ratio, max_size_ratio),
+            allow_size_change=allow_size_change,
+            call=as_task,
+            known_words=known_words,
+        )
+    except Exception as error:
+        failure_artifact(error)
+        raise
+    publish_artifacts(outcome, where)
     return {
         "version": outcome.version.id if outcome.version else None,
         "path": str(outcome.version.path) if outcome.version else None,

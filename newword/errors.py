@@ -7,3 +7,8 @@ class NewwordError(Exception):
     The message is one line that names the file, line or parameter at fault; the CLI prints it
     and exits non-zero, without a traceback.
     """
+
+
+class SourceUnavailable(NewwordError):
+    """A source could not be fetched for a reason that may pass (network, timeout, HTTP 5xx or 429):
+    worth retrying, unlike bad content."""

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from newword import sqlfiles
-from newword.errors import NewwordError
+from newword.errors import NewwordError, SourceUnavailable
 
 FORMATS = ("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu")
 _EXTENSIONS = {
@@ -100,10 +100,11 @@ def _download(url: str, folder: Path) -> Path:
             while chunk := response.read(1 << 20):
                 out.write(chunk)
     except urllib.error.HTTPError as exc:
-        raise NewwordError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        kind = SourceUnavailable if exc.code >= 500 or exc.code == 429 else NewwordError
+        raise kind(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise NewwordError(f"{url}: cannot fetch: {reason}") from None
+        raise SourceUnavailable(f"{url}: cannot fetch: {reason}") from None
     return target
 
 

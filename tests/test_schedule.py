@@ -1,0 +1,155 @@
+"""Scheduled refresh on a real Prefect server on 127.0.0.1: the cron schedule is registered with its
+time zone, an interval schedule fires by itself and publishes a version, a manual run completes,
+and a failed run keeps the previous version with the reason in its logs and artifacts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, write_lines
+
+pytestmark = pytest.mark.xdist_group("prefect")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command: list[str], env: dict, log) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("prefect")
+    port = free_port()
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(folder / "home"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_UI_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PYTHONPATH": str(ROOT),
+        "NEWWORD_RETRY_DELAY_SECONDS": "1",
+    }
+    log = open(folder / "server.log", "w")  # noqa: SIM115
+    process = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
+
+    def healthy() -> bool:
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(healthy, 90, "the Prefect server")
+        yield env
+    finally:
+        stop(process)
+        log.close()
+
+
+def read(coroutine_function):
+    async def run():
+        from prefect.client.orchestration import get_client
+
+        async with get_client() as client:
+            return await coroutine_function(client)
+
+    return asyncio.run(run())
+
+
+def test_schedule_fires_publishes_and_manual_runs_complete(server, tmp_path, peoples_daily, monkeypatch):
+    for key, value in server.items():
+        monkeypatch.setenv(key, value)
+    corpus = tmp_path / "incoming"
+    corpus.mkdir()
+    write_lines(corpus / "day1.txt", peoples_daily[:1500])
+    home = tmp_path / "home"
+    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
+    serving = start(
+        [sys.executable, "-m", "flows.serve_refresh", str(corpus), "--home", str(home), "--min-count", "5",
+         "--cron", "0 3 * * *", "--timezone", "Asia/Shanghai", "--interval", "4"],
+        server, log,
+    )  # fmt: skip
+    try:
+        from prefect.deployments import run_deployment
+
+        # (a) the cron schedule is registered with its time zone
+        def deployment(client):
+            return client.read_deployment_by_name("lexicon-refresh/scheduled-refresh")
+
+        found = wait_for(lambda: _try(lambda: read(deployment)), 60, "the deployment")
+        crons = [s.schedule for s in found.schedules if getattr(s.schedule, "cron", None)]
+        assert [(c.cron, c.timezone) for c in crons] == [("0 3 * * *", "Asia/Shanghai")]
+        assert any(getattr(s.schedule, "interval", None) for s in found.schedules)
+
+        # (b) the interval schedule fires by itself and the run publishes a version
+        wait_for(lambda: (home / "versions" / "version=v000001" / "manifest.json").exists(), 120, "a scheduled run to publish")
+
+        # (c) a manually triggered run completes (new text arrived: it publishes v000002)
+        write_lines(corpus / "day2.txt", peoples_daily[1500:3000])
+        run = run_deployment("lexicon-refresh/scheduled-refresh", timeout=180)
+        assert run.state.is_completed(), run.state
+        assert (home / "versions" / "version=v000002").exists() or (home / "versions" / "version=v000003").exists()
+
+        # a failing run (binary file among the sources) keeps the current version; the reason is in
+        # the run's artifacts
+        current = sorted(p.name for p in (home / "versions").iterdir())
+        (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+        failed = run_deployment("lexicon-refresh/scheduled-refresh", timeout=180)
+        assert failed.state.is_failed(), failed.state
+        assert sorted(p.name for p in (home / "versions").iterdir())[: len(current)] == current
+
+        def artifacts(client):
+            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+            return client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[failed.id])))
+
+        texts = [a.data for a in read(artifacts)]
+        assert any("broken.txt: binary file" in str(t) and "previous version stays current" in str(t) for t in texts), texts
+    finally:
+        stop(serving)
+        log.close()
+    assert "Traceback" not in (tmp_path / "serve.log").read_text().split("broken.txt")[0]
+
+
+def _try(function):
+    try:
+        return function()
+    except Exception:  # noqa: BLE001 - not there yet
+        return None
