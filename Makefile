@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DATA := data
 DEMO_CORPUS := $(DATA)/peoples-daily-199801.txt
 
+BROWSER := /usr/bin/chromium
+
 .PHONY: install demo test bench lint clean
 
 install: $(STAMP)
@@ -22,7 +24,11 @@ $(DEMO_CORPUS): $(STAMP)
 demo: $(STAMP) $(DEMO_CORPUS)
 	$(BIN)/python -m flows.lexicon_build $(DEMO_CORPUS) --db $(DATA)/demo.duckdb --output $(DATA)/demo-lexicon.tsv --top 20
 
-test: $(STAMP)
+# The report test renders pages in Debian's headless Chromium (with a CJK font for the screenshot).
+$(BROWSER):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)

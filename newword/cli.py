@@ -338,6 +338,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from newword import report
+
+    home = _home(args)
+    version = home.version(args.version)
+    versions = home.versions()
+    index = [v.id for v in versions].index(version.id)
+    previous = versions[index - 1].path if index > 0 else None
+    target = Path(args.output) if args.output else version.path / "report.html"
+    if target.is_dir():
+        raise NewwordError(f"{target}: is a folder; --output takes a file name")
+    if args.output:
+        report.write(version.path, target, previous)
+    print(target)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="newword", description="Discover new Chinese words from raw text, without supervision.")
     parser.add_argument("--version", action="version", version=f"newword {__version__}")
@@ -451,6 +468,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--new-only", action="store_true", help="only the words not in the known-words list (is_known false)")
     export.add_argument("--home", help=home_help)
     export.set_defaults(run=_export)
+
+    report_cmd = commands.add_parser(
+        "report",
+        help="the HTML report of a version",
+        description="Write one self-contained HTML page for a version (corpus and parameters, top new words, what "
+        "changed since the previous version, distributions as inline SVG charts, the validation summary). Every "
+        "refresh writes it as report.html in the version folder; without --output this prints that file's path.",
+    )
+    report_cmd.add_argument("version", metavar="VERSION")
+    report_cmd.add_argument("--output", help="write the page to this file")
+    report_cmd.add_argument("--home", help=home_help)
+    report_cmd.set_defaults(run=_report)
 
     corpus = commands.add_parser(
         "corpus",

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from newword import __version__, failpoints, sqlfiles, warehouse
+from newword import report as html_report
 from newword.errors import NewwordError
 from newword.home import Home, Version, fsync_dir, fsync_tree
 from newword.pipeline import Build, write_lexicon_tsv
@@ -90,6 +91,7 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         },
     }
     (scratch / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    html_report.write(scratch, scratch / "report.html", previous.path if previous else None)
     fsync_tree(scratch)
     failpoints.reach("publish:before-rename")
     target = home.versions_dir / f"version={version_id}"
