@@ -153,8 +153,10 @@ def render(version_dir: Path, previous_dir: Path | None = None) -> str:
             [n for _, n in charts["cohesion"]],
         ),
         "</div>",
-        f"<h2>Validation</h2><p>{summary['passed']} of {summary['expectations']} expectations passed on the full tables "
-        f"({', '.join(f'{k} {v:,} rows' for k, v in summary['rows_validated'].items())}).</p>",
+        (
+            f"<h2>Validation</h2><p>{summary['passed']} of {summary['expectations']} expectations passed on the full tables "
+            f"({', '.join(f'{k} {v:,} rows' for k, v in summary['rows_validated'].items())}).</p>"
+        ),
         _table(
             ["suite", "expectation", "result", "rows"],
             [
