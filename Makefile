@@ -33,6 +33,8 @@ test: $(STAMP) $(BROWSER)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+	$(BIN)/python tests/bench.py --incremental peoples-daily
+	$(BIN)/python tests/bench.py --validation 1000000,5000000
 
 lint: $(STAMP)
 	$(BIN)/ruff check newword flows tests

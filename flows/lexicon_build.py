@@ -45,11 +45,15 @@ def lexicon_build(
     to_simplified: bool = False,
     dedupe: bool = False,
     known_words: str | None = None,
+    date_field: str | None = None,
+    window_days: float | None = None,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
     settings = Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars)
-    options = IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified)
-    build = pipeline.start(sources, db, output, settings, options, dedupe, known_words=known_words)
+    options = IngestOptions(
+        format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
+    )
+    build = pipeline.start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
     try:
         documents(build)
         for step, step_task in STEP_TASKS.items():
@@ -92,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             to_simplified=args.to_simplified,
             dedupe=args.dedupe,
             known_words=args.known_words,
+            date_field=args.date_field,
+            window_days=args.window_days,
         )
     except NewwordError as exc:
         print(f"lexicon-build: error: {exc}", file=sys.stderr)

@@ -115,6 +115,8 @@ def lexicon_refresh(
     max_size_ratio: float | None = None,
     allow_size_change: bool = False,
     known_words: str | None = None,
+    date_field: str | None = None,
+    window_days: float | None = None,
 ) -> dict:
     """Add new documents to the home's corpus, rebuild, validate, publish a new version."""
     where = Home(Path(home) if home else default_home())
@@ -123,11 +125,18 @@ def lexicon_refresh(
             sources,
             where,
             Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars),
-            IngestOptions(format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified),
+            IngestOptions(
+                format=format,
+                text_field=text_field,
+                doc_per_file=doc_per_file,
+                to_simplified=to_simplified,
+                date_field=date_field,
+            ),
             SizeBand(min_size_ratio, max_size_ratio),
             allow_size_change=allow_size_change,
             call=as_task,
             known_words=known_words,
+            window_days=window_days,
         )
     except Exception as error:
         failure_artifact(error)
@@ -167,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             max_size_ratio=args.max_size_ratio,
             allow_size_change=args.allow_size_change,
             known_words=args.known_words,
+            date_field=args.date_field,
+            window_days=args.window_days,
         )
     except NewwordError as exc:
         print(f"lexicon-refresh: error: {exc}", file=sys.stderr)

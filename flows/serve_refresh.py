@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             "min_size_ratio": args.min_size_ratio,
             "max_size_ratio": args.max_size_ratio,
             "known_words": args.known_words,
+            "date_field": args.date_field,
+            "window_days": args.window_days,
         },
         description="newword: refresh the lexicon from new documents on a schedule",
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),

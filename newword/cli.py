@@ -68,6 +68,15 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     )
     src.add_argument("--dedupe", action="store_true", help="drop documents whose content repeats an earlier one")
     src.add_argument(
+        "--date-field", help="JSON field or CSV/TSV column with each document's own date (ISO 8601), for --window-days"
+    )
+    src.add_argument(
+        "--window-days",
+        type=float,
+        metavar="N",
+        help="only documents of the last N days, by their own date (--date-field) else by when they were ingested: for trending words",
+    )
+    src.add_argument(
         "--known-words",
         metavar="FILE|jieba",
         help="a dictionary: one word per line (or jieba's 'word freq pos' lines), or jieba for jieba's own; "
@@ -90,6 +99,7 @@ def ingest_options_from(args: argparse.Namespace):
         doc_per_file=args.doc_per_file,
         to_simplified=args.to_simplified,
         max_doc_chars=args.max_doc_chars,
+        date_field=args.date_field,
     )
 
 
@@ -109,6 +119,7 @@ def _discover(args: argparse.Namespace) -> int:
         dedupe=args.dedupe,
         progress=Progress(quiet=args.quiet),
         known_words=args.known_words,
+        window_days=args.window_days,
     )
     if result.message:
         print(f"newword: empty lexicon: {result.message}", file=sys.stderr)
@@ -211,6 +222,7 @@ def _refresh(args: argparse.Namespace) -> int:
         allow_size_change=args.allow_size_change,
         call=refresh.progress_call(Progress(quiet=args.quiet)),
         known_words=args.known_words,
+        window_days=args.window_days,
     )
     if outcome.version is None:
         print(f"{outcome.message} ({home.path})")

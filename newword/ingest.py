@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime
 import glob
 import gzip
 import html.parser
@@ -60,6 +61,7 @@ class IngestOptions:
     doc_per_file: bool = False  # plain text: the whole file is one document
     to_simplified: bool = False  # traditional -> simplified (OpenCC t2s)
     max_doc_chars: int = 10_000_000
+    date_field: str | None = None  # JSON field / CSV or TSV column with the document's own date
 
     def __post_init__(self) -> None:
         if self.format is not None and self.format not in FORMATS:
@@ -184,7 +186,29 @@ def _whole_text(source: Source) -> str:
 
 # --- formats ----------------------------------------------------------------------------------
 
-Record = tuple[str, str]  # (locator, text)
+Record = tuple  # (locator, text) or (locator, text, date as ISO 8601 or None)
+
+
+def _date(source: Source, where: str, value: object) -> str | None:
+    """A document's own date, ISO 8601 (a date, or a time; without a zone it is UTC)."""
+    if value is None or value == "":
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise NewwordError(f"{source.name}:{where}: cannot read date {value!r} (ISO 8601 expected, e.g. 2026-11-24)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed.isoformat()
+
+
+def _dated(source: Source, where: str, value: object, options: IngestOptions) -> tuple:
+    """(text) or (text, date) of a JSON record, with --date-field."""
+    text = _text_field(source, where, value, options.text_field)
+    if options.date_field is None:
+        return (text,)
+    date = value.get(options.date_field) if isinstance(value, dict) else None
+    return text, _date(source, where, date)
 
 
 def _text_field(source: Source, where: str, value: object, field: str) -> str:
@@ -221,7 +245,7 @@ def _read_jsonl(source: Source, options: IngestOptions) -> Iterator[Record]:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             raise NewwordError(f"{source.name}:{number}: invalid JSON: {exc.msg}") from None
-        yield f"line {number}", _text_field(source, str(number), value, options.text_field)
+        yield (f"line {number}", *_dated(source, str(number), value, options))
 
 
 class _HtmlText(html.parser.HTMLParser):
@@ -285,9 +309,9 @@ def _read_json(source: Source, options: IngestOptions) -> Iterator[Record]:
         yield from _zhihu_records(source, value)
     elif isinstance(value, list):
         for number, item in enumerate(value, start=1):
-            yield f"item {number}", _text_field(source, f"item {number}", item, options.text_field)
+            yield (f"item {number}", *_dated(source, f"item {number}", item, options))
     elif isinstance(value, dict):
-        yield "", _text_field(source, "top level", value, options.text_field)
+        yield ("", *_dated(source, "top level", value, options))
     else:
         raise NewwordError(f"{source.name}: expected a JSON array, an object or a Zhihu column export")
 
@@ -308,10 +332,24 @@ def _read_delimited(delimiter: str) -> Callable[[Source, IngestOptions], Iterato
                 f"{source.name}:1: no column {options.text_field!r} (use --text-field; columns: {', '.join(header)})"
             )
         column = header.index(options.text_field)
+        dated = options.date_field is not None
+        if dated and options.date_field not in header:
+            raise NewwordError(
+                f"{source.name}:1: no column {options.date_field!r} for --date-field (columns: {', '.join(header)})"
+            )
+        date_column = header.index(options.date_field) if dated else -1
         try:
             for row in reader:
                 if len(row) > column:
-                    yield f"row {reader.line_num}", row[column]
+                    where = f"row {reader.line_num}"
+                    if dated:
+                        yield (
+                            where,
+                            row[column],
+                            _date(source, str(reader.line_num), row[date_column] if len(row) > date_column else None),
+                        )
+                    else:
+                        yield where, row[column]
         except csv.Error as exc:
             raise NewwordError(f"{source.name}:{reader.line_num}: {exc}") from None
 
@@ -388,7 +426,9 @@ def write_staging(
         for index, source in enumerate(sources):
             if on_source:
                 on_source(index, source)
-            for locator, raw in _READERS[source.format](source, options):
+            if options.date_field and source.format not in ("jsonl", "json", "csv", "tsv"):
+                raise NewwordError(f"{source.name}: --date-field works with JSON Lines, JSON, CSV and TSV, not {source.format}")
+            for locator, raw, *date in _READERS[source.format](source, options):
                 text = normalise(raw)
                 if len(text) > options.max_doc_chars:
                     where = f"{source.name}:{locator.split()[-1]}" if locator else source.name
@@ -397,7 +437,13 @@ def write_staging(
                     )
                 documents += 1
                 characters += len(text)
-                record = {"doc_id": documents, "source": source.name, "locator": locator, "text": text}
+                record = {
+                    "doc_id": documents,
+                    "source": source.name,
+                    "locator": locator,
+                    "text": text,
+                    "date": date[0] if date else None,
+                }
                 out.write(json.dumps(record, ensure_ascii=False))
                 out.write("\n")
     return documents, characters

@@ -41,6 +41,14 @@ class Build:
     started_at: str
     accumulate: bool = False  # refresh: add unseen documents to the corpus copied from `db`
     known_words: str | None = None  # a word-list file, or "jieba"; None keeps a home's list (or none)
+    window_days: float | None = None  # only documents of the last N days (own date, else ingestion)
+
+    @property
+    def window_start(self) -> str | None:
+        if self.window_days is None:
+            return None
+        start = datetime.datetime.fromisoformat(self.started_at) - datetime.timedelta(days=self.window_days)
+        return start.isoformat()
 
     @property
     def scratch_db(self) -> Path:
@@ -63,6 +71,7 @@ class Build:
             "staging_path": str(self.staging),
             "known_words_path": str(self.workdir / "known_words.txt"),
             "after_doc_id": 0,
+            "window_start": self.window_start,
             "version": __version__,
             "parameters": self.settings.to_json(),
             "started_at": self.started_at,
@@ -90,12 +99,15 @@ def start(
     dedupe: bool = False,
     accumulate: bool = False,
     known_words: str | None = None,
+    window_days: float | None = None,
 ) -> Build:
     """Check the target and make the scratch folder (beside the target, for atomic renames).
 
     With `accumulate`, the scratch warehouse starts as a copy of the existing one (its corpus)."""
     if not sources:
         raise NewwordError("no SOURCE given: name files, folders, globs or URLs")
+    if window_days is not None and not window_days > 0:
+        raise NewwordError(f"--window-days must be > 0 (got {window_days})")
     db = Path(db)
     if db.exists() and not db.is_file():
         raise NewwordError(f"{db}: exists and is not a database file")
@@ -124,6 +136,7 @@ def start(
         started_at=now,
         accumulate=accumulate,
         known_words=known_words,
+        window_days=window_days,
     )
 
 
@@ -177,6 +190,10 @@ def run_step(build: Build, step: str) -> int:
             rows = sqlfiles.materialise(con, step, build.parameters())
         if step == "sentences" and sqlfiles.row_count(con, "sentences") == 0:
             documents = sqlfiles.row_count(con, "documents")
+            if build.window_days is not None:
+                raise NewwordError(
+                    f"no Chinese text in the window: no document of the last {build.window_days:g} days has characters of class {build.settings.chars}"
+                )
             hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
             raise NewwordError(
                 f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
@@ -187,7 +204,10 @@ def run_step(build: Build, step: str) -> int:
 
 
 def _counted_through(con, build: Build) -> int:
-    """The last document whose n-grams are in ngram_totals (with these settings), or 0: count all."""
+    """The last document whose n-grams are in ngram_totals (with these settings), or 0: count all.
+    A windowed build always counts its whole window (documents leave it as time passes)."""
+    if build.window_days is not None:
+        return 0
     if not all(sqlfiles.exists(con, t) for t in ("counting_state", "ngram_totals", "sentences")):
         return 0
     rows = sqlfiles.query(con, "counted_through", build.parameters())
@@ -288,10 +308,11 @@ def discover(
     dedupe: bool = False,
     progress: Progress | None = None,
     known_words: str | None = None,
+    window_days: float | None = None,
 ) -> Result:
     """Run every stage on exactly the given documents; outputs change only when all succeed."""
     progress = progress or Progress(quiet=True)
-    build = start(sources, db, output, settings, options, dedupe, known_words=known_words)
+    build = start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
     total = len(STAGES) + 1
     try:
         with progress.stage("documents", 1, total) as info:

@@ -76,6 +76,9 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         "newword_version": __version__,
         "code_version": code_version(),
         "parameters": json.loads(build.settings.to_json()),
+        "window": None
+        if build.window_days is None
+        else {"days": build.window_days, "start": build.window_start, "date_field": build.ingest.date_field},
         "corpus": {
             "documents": documents,
             "new_documents": new_documents,

@@ -61,7 +61,7 @@ def validate_build(home: Home, build: pipeline.Build, band: SizeBand, allow_size
     failpoints.reach("validate")
     current = home.current()
     previous_words = None if (current is None or allow_size_change) else current.manifest["rows"]["lexicon"]
-    report = validate(build.scratch_db, build.settings, previous_words, band)
+    report = validate(build.scratch_db, build.settings, previous_words, band, build.window_start)
     if not report.success:
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         home.reports_dir.mkdir(parents=True, exist_ok=True)
@@ -72,9 +72,12 @@ def validate_build(home: Home, build: pipeline.Build, band: SizeBand, allow_size
 
 
 def is_current(home: Home, build: pipeline.Build) -> bool:
-    """True when the current version was built from exactly this corpus."""
+    """True when the current version was built from exactly this corpus, without a window (with one,
+    documents leave the window as time passes, so a windowed refresh always rebuilds)."""
     current = home.current()
-    return current is not None and current.manifest["corpus"]["content_hash"] == publish.corpus_fingerprint(build.scratch_db)
+    if current is None or build.window_days is not None or current.manifest.get("window"):
+        return False
+    return current.manifest["corpus"]["content_hash"] == publish.corpus_fingerprint(build.scratch_db)
 
 
 def refresh(
@@ -86,11 +89,19 @@ def refresh(
     allow_size_change: bool = False,
     call: Call = _direct,
     known_words: str | None = None,
+    window_days: float | None = None,
 ) -> Outcome:
     band = band or SizeBand()
     with home.lock():
         build = pipeline.start(
-            sources, home.warehouse, None, settings or Settings(), options, accumulate=True, known_words=known_words
+            sources,
+            home.warehouse,
+            None,
+            settings or Settings(),
+            options,
+            accumulate=True,
+            known_words=known_words,
+            window_days=window_days,
         )
         try:
             new_documents = call("documents", pipeline.run_documents, build)

@@ -155,9 +155,14 @@ def _quiet_gx() -> None:
             logger.setLevel(logging.WARNING)
 
 
-def build_audit_tables(db: Path, settings: Settings) -> dict[str, int]:
+def build_audit_tables(db: Path, settings: Settings, window_start: str | None = None) -> dict[str, int]:
     """Materialise every suite's audit table in the warehouse; return the rows of each guarded table."""
-    values = {"max_n": settings.max_n, "pattern": settings.pattern, "non_class_pattern": settings.non_class_pattern}
+    values = {
+        "max_n": settings.max_n,
+        "pattern": settings.pattern,
+        "non_class_pattern": settings.non_class_pattern,
+        "window_start": window_start,
+    }
     con = warehouse.connect(db)
     try:
         rows = {}
@@ -168,7 +173,9 @@ def build_audit_tables(db: Path, settings: Settings) -> dict[str, int]:
         con.close()
 
 
-def validate(db: Path, settings: Settings, previous_words: int | None = None, band: SizeBand | None = None) -> Report:
+def validate(
+    db: Path, settings: Settings, previous_words: int | None = None, band: SizeBand | None = None, window_start: str | None = None
+) -> Report:
     """Run every suite over the full tables of the warehouse at `db` (which gains the audit tables).
 
     GX runs in a child process: it keeps DuckDB connections alive after it is done with them, and a
@@ -176,7 +183,7 @@ def validate(db: Path, settings: Settings, previous_words: int | None = None, ba
     started = time.perf_counter()
     low, high = (band or SizeBand()).bounds(previous_words)
     parameters = {"min_count": settings.min_count, "max_n": settings.max_n, "min_word_count": low, "max_word_count": high}
-    rows = build_audit_tables(db, settings)
+    rows = build_audit_tables(db, settings, window_start)
     done = subprocess.run(
         [sys.executable, "-m", "newword.validate", str(Path(db).resolve()), json.dumps(parameters)],
         capture_output=True, text=True, check=False,

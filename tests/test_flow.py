@@ -84,3 +84,41 @@ def test_refresh_flow_publishes_through_the_same_code_path(tmp_path, peoples_dai
 
     path = tmp_path / "home" / "versions" / "version=v000001" / "lexicon.parquet"
     assert dict(duckdb.connect().execute("SELECT word, count FROM read_parquet($p)", {"p": str(path)}).fetchall()) == expected
+
+
+def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peoples_daily):
+    import http.server
+    import threading
+
+    body = ("\n".join(peoples_daily[:1500]) + "\n").encode()
+    hits: list[int] = []
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(1)
+            if len(hits) == 1:
+                self.send_error(503, "try again")
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        env.update(PYTHONPATH=str(ROOT), NEWWORD_RETRY_DELAY_SECONDS="0")
+        url = f"http://127.0.0.1:{server.server_address[1]}/news.txt"
+        command = [sys.executable, "-m", "flows.lexicon_refresh", url, "--home", str(tmp_path / "home"), "--min-count", "5"]
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(hits) == 2
+    assert "HTTP 503" in done.stderr and "Retry" in done.stderr
+    assert "lexicon-refresh: published v000001" in done.stdout

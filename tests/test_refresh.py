@@ -386,3 +386,30 @@ def test_changed_settings_recount_everything(tmp_path, corpora):
     assert done.returncode == 0, done.stderr
     expected = reference.discover(unique(corpora["a_docs"] + corpora["b_docs"]), max_n=5, min_count=5)
     assert lexicon(current_path(home)) == expected
+
+
+def test_window_keeps_only_recent_documents(tmp_path, corpora):
+    import datetime
+
+    recent = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)).date().isoformat()
+    records = [{"text": t, "date": "2020-01-01"} for t in corpora["a_docs"]] + [
+        {"text": t, "date": recent} for t in corpora["b_docs"]
+    ]
+    source = tmp_path / "dated.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    home = tmp_path / "home"
+    done = refresh(home, source, extra=["--date-field", "date", "--window-days", "30"])
+    assert done.returncode == 0, done.stderr
+    seen_before = set(corpora["a_docs"])  # a recent copy of an old document is the old document (same content)
+    window_only = reference.discover([t for t in unique(corpora["b_docs"]) if t not in seen_before], min_count=5)
+    assert lexicon(current_path(home)) == window_only
+    manifest = json.loads((current_path(home) / "manifest.json").read_text())
+    assert manifest["window"]["days"] == 30 and manifest["window"]["date_field"] == "date"
+    # without the window, the next refresh (no new documents) counts the whole corpus again
+    whole = refresh(home, source, extra=["--date-field", "date", "--allow-size-change"])
+    assert whole.returncode == 0, whole.stderr
+    assert lexicon(current_path(home)) == reference.discover(unique(corpora["a_docs"] + corpora["b_docs"]), min_count=5)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "中华人民", "date": "yesterday"}\n', encoding="utf-8")
+    failed = refresh(home, bad, extra=["--date-field", "date"])
+    assert failed.returncode == 1 and "bad.jsonl:1: cannot read date 'yesterday'" in failed.stderr

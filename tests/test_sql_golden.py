@@ -43,9 +43,15 @@ def rows(con, sql: str) -> list[tuple]:
 @covers("documents")
 def test_documents_hashes_and_dedupes(con, tmp_path):
     staging = tmp_path / "documents.jsonl"
-    records = [(1, "a.txt", "line 1", "中华人民"), (2, "a.txt", "line 2", "共和国"), (3, "b.txt", "line 1", "中华人民")]
+    records = [
+        (1, "a.txt", "line 1", "中华人民", "2026-11-01T00:00:00+00:00"),
+        (2, "a.txt", "line 2", "共和国", None),
+        (3, "b.txt", "line 1", "中华人民", None),
+    ]
     staging.write_text(
-        "".join(json.dumps(dict(zip(("doc_id", "source", "locator", "text"), r)), ensure_ascii=False) + "\n" for r in records),
+        "".join(
+            json.dumps(dict(zip(("doc_id", "source", "locator", "text", "date"), r)), ensure_ascii=False) + "\n" for r in records
+        ),
         encoding="utf-8",
     )
     for dedupe, expected_ids in ((False, [1, 2, 3]), (True, [1, 2])):
@@ -56,6 +62,10 @@ def test_documents_hashes_and_dedupes(con, tmp_path):
         assert [r[0] for r in got] == expected_ids
         assert got[0][1:5] == ("a.txt", "line 1", "中华人民", 4)
     assert got[0][5] == hashlib.sha256("中华人民".encode()).hexdigest()
+    assert rows(con, "SELECT strftime(document_date AT TIME ZONE 'UTC', '%m-%d') FROM documents ORDER BY doc_id") == [
+        ("11-01",),
+        (None,),
+    ]
 
 
 @covers("cohesion_thresholds")
@@ -76,8 +86,8 @@ def test_cohesion_thresholds_explicit_and_power_rule(con):
 )
 def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
     # after NFKC (done at ingest) full-width letters are ASCII; punctuation breaks runs, never glued
-    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华人民，共和国！K线图"), (2, "A股。3D打印")])
-    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES[chars], "after_doc_id": 0})
+    table(con, "documents", DOCUMENTS, [(1, "中华人民，共和国！K线图", None, NOW), (2, "A股。3D打印", None, NOW)])
+    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES[chars], "after_doc_id": 0, "window_start": None})
     got = rows(con, "SELECT doc_id, sentence_no, sentence, length FROM sentences")
     if chars == "cjk":
         assert got == [(1, 1, "中华人民", 4), (1, 2, "共和国", 3), (1, 3, "线图", 2), (2, 1, "股", 1), (2, 2, "打印", 2)]
@@ -310,11 +320,14 @@ def test_ngram_counts_checked(con):
 
 @covers("run_checked")
 def test_run_checked_recounts_from_the_documents(con):
-    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华,人民 ab"), (2, "国")])
+    table(con, "documents", DOCUMENTS, [(1, "中华,人民 ab", None, NOW), (2, "国", "2020-01-01T00:00:00+00:00", NOW)])
     table(con, "sentences", "length BIGINT", [(2,), (2,)])
     table(con, "lexicon", "word VARCHAR", [("中华",)])
     con.execute("CREATE TABLE run AS SELECT 4::BIGINT AS character_count, 2::BIGINT AS document_count, 1::BIGINT AS word_count")
-    assert sqlfiles.query(con, "run_checked", {"non_class_pattern": "[^\u4e00-\u9fff]"}) == [(4, 4, 5, 2, 2, 1, 1)]
+    values = {"non_class_pattern": "[^\u4e00-\u9fff]", "window_start": None}
+    assert sqlfiles.query(con, "run_checked", values) == [(4, 4, 5, 2, 2, 1, 1)]
+    values["window_start"] = "2026-01-01T00:00:00+00:00"  # the second document is older than the window
+    assert sqlfiles.query(con, "run_checked", values)[0][2] == 4
 
 
 @covers("run_parameters")
@@ -374,9 +387,27 @@ def test_version_diff(con, tmp_path):
 
 
 def test_sentences_after_a_document(con):
-    table(con, "documents", "doc_id BIGINT, text VARCHAR", [(1, "中华"), (2, "人民，共和")])
-    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES["cjk"], "after_doc_id": 1})
+    table(con, "documents", DOCUMENTS, [(1, "中华", None, NOW), (2, "人民，共和", None, NOW)])
+    sqlfiles.materialise(con, "sentences", {"pattern": CHAR_CLASSES["cjk"], "after_doc_id": 1, "window_start": None})
     assert rows(con, "SELECT doc_id, sentence_no, sentence FROM sentences") == [(2, 1, "人民"), (2, 2, "共和")]
+
+
+def test_sentences_in_a_window_by_own_date_else_ingestion(con):
+    old, recent = "2026-01-01T00:00:00+00:00", "2026-11-20T00:00:00+00:00"
+    table(
+        con,
+        "documents",
+        DOCUMENTS,
+        [(1, "中华", old, NOW), (2, "人民", recent, NOW), (3, "共和", None, old), (4, "国家", None, NOW)],
+    )
+    sqlfiles.materialise(
+        con, "sentences", {"pattern": CHAR_CLASSES["cjk"], "after_doc_id": 0, "window_start": "2026-11-01T00:00:00+00:00"}
+    )
+    assert rows(con, "SELECT sentence FROM sentences") == [("人民",), ("国家",)]
+
+
+DOCUMENTS = "doc_id BIGINT, text VARCHAR, document_date TIMESTAMPTZ, ingested_at TIMESTAMPTZ"
+NOW = "2026-11-24T08:00:00+00:00"
 
 
 @covers("new_ngram_counts")
@@ -408,7 +439,9 @@ def test_kept_ngram_counts(con):
 @covers("counted_through")
 def test_counting_state_and_counted_through(con):
     table(con, "documents", "doc_id BIGINT", [(1,), (7,)])
-    sqlfiles.materialise(con, "counting_state", {"max_n": 4, "pattern": "[a]+"})
-    assert rows(con, "SELECT * FROM counting_state") == [(4, "[a]+", 7)]
+    sqlfiles.materialise(con, "counting_state", {"max_n": 4, "pattern": "[a]+", "window_start": None})
+    assert rows(con, "SELECT * FROM counting_state") == [(4, "[a]+", 7, False)]
     assert sqlfiles.query(con, "counted_through", {"max_n": 4, "pattern": "[a]+"}) == [(7,)]
     assert sqlfiles.query(con, "counted_through", {"max_n": 5, "pattern": "[a]+"}) == []  # other settings: recount
+    sqlfiles.materialise(con, "counting_state", {"max_n": 4, "pattern": "[a]+", "window_start": NOW})
+    assert sqlfiles.query(con, "counted_through", {"max_n": 4, "pattern": "[a]+"}) == []  # a windowed count: recount

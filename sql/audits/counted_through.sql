@@ -4,4 +4,4 @@
 -- parameters: $max_n, $pattern.
 SELECT counted_through_doc_id
 FROM counting_state
-WHERE max_n = $max_n AND pattern = $pattern
+WHERE max_n = $max_n AND pattern = $pattern AND NOT windowed

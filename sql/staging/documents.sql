@@ -8,11 +8,12 @@ WITH source AS (
         doc_id,
         source,
         locator,
-        text
+        text,
+        date::TIMESTAMPTZ AS document_date
     FROM read_json(
         $staging_path,
         format = 'newline_delimited',
-        columns = {doc_id: 'BIGINT', source: 'VARCHAR', locator: 'VARCHAR', text: 'VARCHAR'}
+        columns = {doc_id: 'BIGINT', source: 'VARCHAR', locator: 'VARCHAR', text: 'VARCHAR', date: 'VARCHAR'}
     )
 ),
 
@@ -36,6 +37,7 @@ SELECT
     text,
     length(text) AS character_count,
     content_hash,
-    $started_at::TIMESTAMPTZ AS ingested_at
+    $started_at::TIMESTAMPTZ AS ingested_at,
+    document_date
 FROM deduplicated
 ORDER BY doc_id

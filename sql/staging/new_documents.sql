@@ -8,11 +8,12 @@ WITH staged AS (
         source,
         locator,
         text,
-        sha256(text) AS content_hash
+        sha256(text) AS content_hash,
+        date::TIMESTAMPTZ AS document_date
     FROM read_json(
         $staging_path,
         format = 'newline_delimited',
-        columns = {doc_id: 'BIGINT', source: 'VARCHAR', locator: 'VARCHAR', text: 'VARCHAR'}
+        columns = {doc_id: 'BIGINT', source: 'VARCHAR', locator: 'VARCHAR', text: 'VARCHAR', date: 'VARCHAR'}
     )
 ),
 
@@ -35,7 +36,8 @@ SELECT
     unseen.text,
     length(unseen.text) AS character_count,
     unseen.content_hash,
-    $started_at::TIMESTAMPTZ AS ingested_at
+    $started_at::TIMESTAMPTZ AS ingested_at,
+    unseen.document_date
 FROM unseen
 CROSS JOIN corpus_end
 ORDER BY doc_id
