@@ -8,6 +8,7 @@
 -- is a maximal chain of cohesive occurrences that overlap by at least one character.
 WITH sentence_types AS (
     SELECT
+        row_number() OVER () AS sentence_id,
         sentence,
         count(*) AS occurrences
     FROM sentences
@@ -20,25 +21,38 @@ cohesive AS (
     WHERE is_cohesive
 ),
 
+characters AS (
+    SELECT
+        sentence_id,
+        occurrences,
+        unnest(string_split(sentence, '')) AS character,
+        generate_subscripts(string_split(sentence, ''), 1) AS position
+    FROM sentence_types
+),
+
 positions AS (
     SELECT
-        sentence,
+        sentence_id,
         occurrences,
-        unnest(generate_series(1, length(sentence) - 1)) AS start
-    FROM sentence_types
-    WHERE length(sentence) >= 2
+        position,
+        string_agg(character, '' ORDER BY position) OVER (
+            PARTITION BY sentence_id
+            ORDER BY position
+            ROWS BETWEEN CURRENT ROW AND $max_n - 1 FOLLOWING
+        ) AS window_text
+    FROM characters
 ),
 
 covers AS (
     SELECT
-        positions.sentence,
+        positions.sentence_id,
         positions.occurrences,
-        positions.start,
-        positions.start + lengths.length - 1 AS stop
+        positions.position AS start,
+        positions.position + lengths.length - 1 AS stop
     FROM positions
     CROSS JOIN range(2, $max_n + 1) AS lengths (length)
-    SEMI JOIN cohesive ON cohesive.ngram = substr(positions.sentence, positions.start, lengths.length)
-    WHERE positions.start + lengths.length - 1 <= length(positions.sentence)
+    SEMI JOIN cohesive ON cohesive.ngram = substr(positions.window_text, 1, lengths.length)
+    WHERE lengths.length <= length(positions.window_text)
 ),
 
 chained AS (
@@ -46,7 +60,7 @@ chained AS (
         *,
         coalesce(
             start > max(stop) OVER (
-                PARTITION BY sentence ORDER BY start, stop ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                PARTITION BY sentence_id ORDER BY start, stop ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
             ),
             TRUE
         ) AS starts_piece
@@ -57,26 +71,27 @@ numbered AS (
     SELECT
         *,
         sum(starts_piece::INTEGER) OVER (
-            PARTITION BY sentence ORDER BY start, stop ROWS UNBOUNDED PRECEDING
+            PARTITION BY sentence_id ORDER BY start, stop ROWS UNBOUNDED PRECEDING
         ) AS piece_no
     FROM chained
 ),
 
 pieces AS (
     SELECT
-        sentence,
+        sentence_id,
         any_value(occurrences) AS sentence_occurrences,
         min(start) AS piece_start,
         max(stop) AS piece_stop
     FROM numbered
-    GROUP BY sentence, piece_no
+    GROUP BY sentence_id, piece_no
 )
 
 SELECT
-    sentence,
-    sentence_occurrences,
-    piece_start,
-    substr(sentence, piece_start, piece_stop - piece_start + 1) AS piece,
-    piece_stop - piece_start + 1 AS length
+    sentence_types.sentence,
+    pieces.sentence_occurrences,
+    pieces.piece_start,
+    substr(sentence_types.sentence, pieces.piece_start, pieces.piece_stop - pieces.piece_start + 1) AS piece,
+    pieces.piece_stop - pieces.piece_start + 1 AS length
 FROM pieces
-ORDER BY sentence, piece_start
+INNER JOIN sentence_types ON sentence_types.sentence_id = pieces.sentence_id
+ORDER BY sentence_types.sentence, pieces.piece_start

@@ -5,6 +5,7 @@
 -- The same expansion as ngram_counts.sql, without the min_count filter.
 WITH sentence_types AS (
     SELECT
+        row_number() OVER () AS sentence_id,
         sentence,
         count(*) AS occurrences
     FROM sentences
@@ -12,22 +13,36 @@ WITH sentence_types AS (
     GROUP BY sentence
 ),
 
+characters AS (
+    SELECT
+        sentence_id,
+        occurrences,
+        unnest(string_split(sentence, '')) AS character,
+        generate_subscripts(string_split(sentence, ''), 1) AS position
+    FROM sentence_types
+),
+
 positions AS (
     SELECT
-        sentence,
+        sentence_id,
         occurrences,
-        unnest(generate_series(1, length(sentence))) AS start
-    FROM sentence_types
+        position,
+        string_agg(character, '' ORDER BY position) OVER (
+            PARTITION BY sentence_id
+            ORDER BY position
+            ROWS BETWEEN CURRENT ROW AND $max_n - 1 FOLLOWING
+        ) AS window_text
+    FROM characters
 ),
 
 occurrences AS (
     SELECT
-        substr(positions.sentence, positions.start, lengths.length) AS ngram,
+        substr(positions.window_text, 1, lengths.length) AS ngram,
         lengths.length,
         positions.occurrences
     FROM positions
     CROSS JOIN range(1, $max_n + 1) AS lengths (length)
-    WHERE positions.start + lengths.length - 1 <= length(positions.sentence)
+    WHERE lengths.length <= length(positions.window_text)
 )
 
 SELECT

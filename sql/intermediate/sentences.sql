@@ -5,17 +5,25 @@
 --   (only documents with a larger doc_id: 0 for all, the last one counted for an incremental refresh);
 --   $window_start (NULL, or only documents dated, by their own date else their ingestion, from then on).
 -- Everything outside the class breaks a run: punctuation is a boundary, never deleted.
+-- (unnest in the select list: a lateral unnest ... WITH ORDINALITY is quadratic on long lists.)
+WITH runs AS (
+    SELECT
+        doc_id,
+        unnest(regexp_extract_all(text, $pattern)) AS sentence,
+        generate_subscripts(regexp_extract_all(text, $pattern), 1) AS sentence_no
+    FROM documents
+    WHERE
+        doc_id > $after_doc_id
+        AND (
+            $window_start::TIMESTAMPTZ IS NULL
+            OR coalesce(document_date, ingested_at) >= $window_start::TIMESTAMPTZ
+        )
+)
+
 SELECT
-    documents.doc_id,
-    runs.sentence_no::INTEGER AS sentence_no,
-    runs.sentence,
-    length(runs.sentence) AS length
-FROM documents,
-    unnest(regexp_extract_all(documents.text, $pattern)) WITH ORDINALITY AS runs (sentence, sentence_no)
-WHERE
-    documents.doc_id > $after_doc_id
-    AND (
-        $window_start::TIMESTAMPTZ IS NULL
-        OR coalesce(documents.document_date, documents.ingested_at) >= $window_start::TIMESTAMPTZ
-    )
-ORDER BY documents.doc_id, sentence_no
+    doc_id,
+    sentence_no::INTEGER AS sentence_no,
+    sentence,
+    length(sentence) AS length
+FROM runs
+ORDER BY doc_id, sentence_no
