@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,19 @@ DEFAULT_OUTPUT = "lexicon.tsv"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _count(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer (got {text!r})") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be >= 0 (got {value})")
+        return value
+
+    return parse
 
 
 def _positive_int(name: str):
@@ -164,6 +178,8 @@ def _sql(args: argparse.Namespace) -> int:
 
     from newword import publish, warehouse
 
+    if not args.query.strip():
+        raise NewwordError('QUERY is empty: give a SQL query such as "SELECT * FROM lexicon LIMIT 10"')
     if args.db is None and (args.home or os.environ.get("NEWWORD_HOME")):
         con = publish.reader(_home(args))
     else:
@@ -267,7 +283,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _versions(args: argparse.Namespace) -> int:
-    for version in _home(args).versions():
+    home = _home(args)
+    if not home.path.is_dir():
+        raise NewwordError(f"{home.path}: no such home (run `newword refresh` first)")
+    for version in home.versions():
         m = version.manifest
         v = m["validation"]
         print(
@@ -453,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("version", metavar="VERSION")
     show.add_argument("--home", help=home_help)
-    show.add_argument("--top", type=int, default=20, help="top words to print (default 20)")
+    show.add_argument("--top", type=_count("--top"), default=20, help="top words to print (default 20)")
     show.set_defaults(run=_show)
 
     diff = commands.add_parser(
@@ -514,6 +533,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM (timeout, systemd, docker stop) interrupts like Ctrl-C, so scratch files are removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return args.run(args)
     except NewwordError as exc:
@@ -525,6 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file the user named cannot be written or read
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newword: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except RuntimeError as exc:
         if "interrupted" not in str(exc).lower():  # DuckDB turns SIGINT into "Query interrupted"
             return _internal(exc)

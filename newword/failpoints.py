@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 
-POINTS = ("validate", "publish:files", "publish:before-rename", "publish:after-rename", "publish:after-warehouse")
+POINTS = ("validate", "publish:files", "publish:before-warehouse", "publish:before-rename", "publish:after-rename")
 
 
 def reach(point: str) -> None:

@@ -104,7 +104,8 @@ class Home:
             if len(versions) < 2:
                 raise NewwordError(f"{self.path}: only one version is published; there is no previous one")
             return versions[-2]
-        wanted = f"v{int(name.lstrip('v')):06d}" if name.lstrip("v").isdigit() else name
+        number = re.fullmatch(r"v?(\d+)", name)
+        wanted = f"v{int(number.group(1)):06d}" if number else name
         for version in versions:
             if version.id == wanted:
                 return version

@@ -80,7 +80,16 @@ class Source:
 
 
 def is_url(text: str) -> bool:
-    return urllib.parse.urlsplit(text).scheme in ("http", "https")
+    return text.split(":", 1)[0].lower() in ("http", "https") and "://" in text
+
+
+class _SameHost(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only within the host of the URL given: no other host is contacted."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc:
+            raise NewwordError(f"{req.full_url}: redirected to another host ({newurl}); give that URL itself")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _format_of(name: str, forced: str | None) -> str:
@@ -95,10 +104,13 @@ def _format_of(name: str, forced: str | None) -> str:
 
 
 def _download(url: str, folder: Path) -> Path:
-    basename = os.path.basename(urllib.parse.urlsplit(url).path) or "download"
+    try:
+        basename = os.path.basename(urllib.parse.urlsplit(url).path) or "download"
+    except ValueError as exc:
+        raise NewwordError(f"{url}: not a valid URL ({exc})") from None
     target = folder / f"{len(list(folder.iterdir())):04d}-{basename}"
     try:
-        with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
+        with urllib.request.build_opener(_SameHost).open(url, timeout=30) as response, open(target, "wb") as out:
             while chunk := response.read(1 << 20):
                 out.write(chunk)
     except urllib.error.HTTPError as exc:
@@ -107,6 +119,8 @@ def _download(url: str, folder: Path) -> Path:
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SourceUnavailable(f"{url}: cannot fetch: {reason}") from None
+    except ValueError as exc:
+        raise NewwordError(f"{url}: not a valid URL ({exc})") from None
     return target
 
 
@@ -117,7 +131,10 @@ def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> li
     found: list[Source] = []
     for given in sources:
         if is_url(given):
-            name = urllib.parse.urlsplit(given).path
+            try:
+                name = urllib.parse.urlsplit(given).path
+            except ValueError as exc:
+                raise NewwordError(f"{given}: not a valid URL ({exc})") from None
             fmt = _format_of(os.path.basename(name) or "download", options.format)
             found.append(Source(given, _download(given, download_dir), fmt))
         elif os.path.isdir(given):

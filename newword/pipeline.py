@@ -113,6 +113,8 @@ def start(
         raise NewwordError(f"{db}: exists and is not a database file")
     if output is not None and Path(output).is_dir():
         raise NewwordError(f"{output}: is a folder; --output takes a file name")
+    if output is not None and Path(output).resolve() == db.resolve():
+        raise NewwordError(f"--output {output} is the warehouse file too: give them different names")
     for target in (db, Path(output) if output else None):
         if target is not None:
             try:
@@ -121,7 +123,8 @@ def start(
                 raise NewwordError(f"{target.parent}: cannot create folder: {exc.strerror}") from None
     if not accumulate:  # a refresh works on a copy and replaces the file: readers of it never block it
         warehouse.ensure_writable(db)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{db.name}.build-", dir=db.parent))
+    _remove_stale_builds(db)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{db.name}.build-{os.getpid()}-", dir=db.parent))
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     if accumulate and db.exists():
         shutil.copyfile(db, workdir / "warehouse.duckdb")
@@ -138,6 +141,14 @@ def start(
         known_words=known_words,
         window_days=window_days,
     )
+
+
+def _remove_stale_builds(db: Path) -> None:
+    """Scratch folders of builds whose process is gone (killed with SIGKILL, the machine restarted)."""
+    for folder in db.parent.glob(f".{db.name}.build-*"):
+        pid = folder.name.removeprefix(f".{db.name}.build-").split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def abort(build: Build) -> None:
@@ -291,10 +302,13 @@ def finish(build: Build) -> Result:
     """Record the run, then publish: replace the warehouse and the TSV atomically."""
     documents, sentences, characters, words = record_run(build)
     message = empty_reason(build)
+    tsv = build.workdir / "lexicon.tsv"
     if build.output is not None:
-        write_lexicon_tsv(build.scratch_db, build.output)
-    warehouse.ensure_writable(build.db)
+        write_lexicon_tsv(build.scratch_db, tsv)
+    warehouse.ensure_writable(build.db)  # before either output changes
     os.replace(build.scratch_db, build.db)
+    if build.output is not None:
+        os.replace(tsv, build.output)
     abort(build)
     return Result(build.db, build.output, documents, sentences, characters, words, message, {})
 

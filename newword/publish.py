@@ -1,8 +1,9 @@
 """Published versions: write one atomically, and read them (show, diff, export, SQL views).
 
-A version is written in HOME/.staging/<id>-<pid>/, flushed to disk, then renamed into
-HOME/versions/version=<id>/ in one step; only then is the accumulated warehouse replaced. A crash
-at any point leaves the previous version current and whole, and the next refresh cleans up.
+A version is written in HOME/.staging/<id>-<pid>/ and flushed to disk; the accumulated warehouse
+is replaced; then the version is renamed into HOME/versions/version=<id>/ in one step. A crash at
+any point leaves the previous version current and whole; after a crash between the two renames
+the warehouse holds documents no version has, and the next refresh publishes them.
 """
 
 from __future__ import annotations
@@ -96,13 +97,15 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
     (scratch / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     html_report.write(scratch, scratch / "report.html", previous.path if previous else None)
     fsync_tree(scratch)
+    failpoints.reach("publish:before-warehouse")
+    # The corpus first: a crash after this leaves a warehouse ahead of the current version, which
+    # the next refresh sees (its fingerprint differs from the manifest's) and publishes.
+    adopt_warehouse(home, build)
     failpoints.reach("publish:before-rename")
     target = home.versions_dir / f"version={version_id}"
     os.rename(scratch, target)  # the publish: readers see the previous version or this whole one
     fsync_dir(home.versions_dir)
     failpoints.reach("publish:after-rename")
-    adopt_warehouse(home, build)
-    failpoints.reach("publish:after-warehouse")
     shutil.rmtree(staging_root, ignore_errors=True)
     return Version(version_id, target)
 

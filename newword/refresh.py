@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,13 @@ def validate_build(home: Home, build: pipeline.Build, band: SizeBand, allow_size
 
 
 def is_current(home: Home, build: pipeline.Build) -> bool:
-    """True when the current version was built from exactly this corpus, without a window (with one,
-    documents leave the window as time passes, so a windowed refresh always rebuilds)."""
+    """True when the current version was built from exactly this corpus with these parameters, without
+    a window (with one, documents leave the window as time passes, so a windowed refresh rebuilds)."""
     current = home.current()
     if current is None or build.window_days is not None or current.manifest.get("window"):
         return False
+    if current.manifest["parameters"] != json.loads(build.settings.to_json()):
+        return False  # other parameters: rebuild, even with no new documents
     return current.manifest["corpus"]["content_hash"] == publish.corpus_fingerprint(build.scratch_db)
 
 

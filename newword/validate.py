@@ -23,6 +23,7 @@ import logging
 import math
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -184,10 +185,14 @@ def validate(
     low, high = (band or SizeBand()).bounds(previous_words)
     parameters = {"min_count": settings.min_count, "max_n": settings.max_n, "min_word_count": low, "max_word_count": high}
     rows = build_audit_tables(db, settings, window_start)
-    done = subprocess.run(
-        [sys.executable, "-m", "newword.validate", str(Path(db).resolve()), json.dumps(parameters)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="newword-gx-") as folder:
+        # GX takes a connection URL: a plain link name keeps ?, # or % in a real path out of it
+        link = Path(folder) / "warehouse.duckdb"
+        link.symlink_to(Path(db).resolve())
+        done = subprocess.run(
+            [sys.executable, "-m", "newword.validate", str(link), json.dumps(parameters)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise NewwordError(f"{db}: validation could not run: {last}")

@@ -176,7 +176,9 @@ def bench_validation(sizes: list[int]) -> None:
             con.execute(
                 "CREATE TABLE cohesion AS SELECT ngram, length, count, 99.0 AS cohesion, 25.0 AS min_cohesion, true AS is_cohesive FROM ngram_counts"
             )
-            con.execute("CREATE TABLE documents AS SELECT 1::BIGINT AS doc_id, '中国' AS text")
+            con.execute(
+                "CREATE TABLE documents AS SELECT 1::BIGINT AS doc_id, '中国' AS text, NULL::TIMESTAMPTZ AS document_date, now() AS ingested_at"
+            )
             con.execute("CREATE TABLE sentences AS SELECT 1::BIGINT AS doc_id, '中国' AS sentence, 2::BIGINT AS length")
             con.execute(
                 "CREATE TABLE run AS SELECT 2::BIGINT AS character_count, 1::BIGINT AS document_count, 100000::BIGINT AS word_count"

@@ -35,7 +35,13 @@ def snapshot(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.mark.parametrize("command", [[], ["discover"], ["sql"], ["corpus"]])
+def _commands() -> list[list[str]]:
+    from newword.cli import build_parser
+
+    return [[]] + [[name] for name in build_parser()._subparsers._group_actions[0].choices]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: c[0] if c else "newword")
 def test_help_on_every_command(command):
     done = run_newword(*command, "--help")
     assert done.returncode == 0
@@ -241,3 +247,72 @@ def test_interrupted_build_leaves_outputs(built, peoples_daily):
     after = snapshot(built)
     assert after["w.duckdb"] == before["w.duckdb"] and after["lex.tsv"] == before["lex.tsv"]
     assert not [name for name in after if name.startswith(".")]
+
+
+def test_more_bad_inputs_are_one_line_errors(built, tmp_path):
+    cases = [
+        (["sql", "", "--db", "w.duckdb"], r"QUERY is empty"),
+        (["discover", "http://[::1", "--db", "x.duckdb"], r"not a valid URL"),
+        (["discover", str(built / "corpus.txt"), "--db", "same.out", "--output", "same.out"], r"is the warehouse file too"),
+        (["discover", str(built / "corpus.txt"), "--db", "x.duckdb", "--output", "/proc/nope/x.tsv"], r"/proc/nope"),
+        (["versions", "--home", str(tmp_path / "no-home")], r"no such home"),
+        (["show", "latest", "--home", str(tmp_path / "no-home")], r"no published versions"),
+        (["show", "latest", "--top", "-1", "--home", str(tmp_path / "no-home")], r"--top must be >= 0"),
+        (["diff", "1", "2", "--home", str(tmp_path / "no-home")], r"no published versions"),
+        (["export", "latest", "--home", str(tmp_path / "no-home")], r"no published versions"),
+        (["report", "latest", "--home", str(tmp_path / "no-home")], r"no published versions"),
+    ]
+    for args, pattern in cases:
+        _assert_one_line_error(run_newword(*args, cwd=built), pattern)
+    assert not (built / "same.out").exists() and not (built / "x.duckdb").exists()
+
+
+def test_redirect_to_another_host_is_refused(tmp_path):
+    import http.server
+    import threading
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", "http://localhost:9/elsewhere.txt")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = run_newword("discover", f"http://127.0.0.1:{server.server_address[1]}/c.txt", "--db", "w.duckdb", cwd=tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    _assert_one_line_error(done, r"redirected to another host \(http://localhost:9/elsewhere.txt\)")
+
+
+def test_sigterm_removes_scratch_files(built, peoples_daily):
+    import os
+    import signal
+
+    big = built / "big.txt"
+    big.write_text("\n".join(peoples_daily * 3) + "\n", encoding="utf-8")
+    before = snapshot(built)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newword.cli", "discover", str(big), "--db", "w.duckdb", "--output", "lex.tsv"],
+        cwd=built, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    after = snapshot(built)
+    assert after["w.duckdb"] == before["w.duckdb"] and after["lex.tsv"] == before["lex.tsv"]
+    assert not [p for p in built.iterdir() if p.name.startswith(".")]
+
+
+def test_scratch_left_by_a_killed_build_is_removed_by_the_next(built, corpus):
+    stale = built / ".w.duckdb.build-999999999-abc"
+    stale.mkdir()
+    (stale / "warehouse.duckdb").write_bytes(b"x")
+    assert run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "", "--min-count", "5", cwd=built).returncode == 0
+    assert not stale.exists()

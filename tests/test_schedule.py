@@ -121,6 +121,30 @@ def test_schedule_fires_publishes_and_manual_runs_complete(server, tmp_path, peo
         # (b) the interval schedule fires by itself and the run publishes a version
         wait_for(lambda: (home / "versions" / "version=v000001" / "manifest.json").exists(), 120, "a scheduled run to publish")
 
+        # stop the 4-second schedule (and its queued runs) so that the manual runs below run alone
+        interval = next(x for x in found.schedules if getattr(x.schedule, "interval", None))
+
+        async def quiet(client):
+            from prefect.client.schemas.filters import (
+                DeploymentFilter,
+                DeploymentFilterId,
+                FlowRunFilter,
+                FlowRunFilterState,
+                FlowRunFilterStateType,
+            )
+
+            await client.update_deployment_schedule(found.id, interval.id, active=False)
+            waiting = await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[found.id])),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=["SCHEDULED", "PENDING"]))
+                ),
+            )
+            for run in waiting:
+                await client.delete_flow_run(run.id)
+
+        read(quiet)
+
         # (c) a manually triggered run completes (new text arrived: it publishes v000002)
         write_lines(corpus / "day2.txt", peoples_daily[1500:3000])
         run = run_deployment("lexicon-refresh/scheduled-refresh", timeout=180)

@@ -445,3 +445,24 @@ def test_counting_state_and_counted_through(con):
     assert sqlfiles.query(con, "counted_through", {"max_n": 5, "pattern": "[a]+"}) == []  # other settings: recount
     sqlfiles.materialise(con, "counting_state", {"max_n": 4, "pattern": "[a]+", "window_start": NOW})
     assert sqlfiles.query(con, "counted_through", {"max_n": 4, "pattern": "[a]+"}) == []  # a windowed count: recount
+
+
+@covers("lexicon_distribution")
+def test_lexicon_distribution_buckets(con, tmp_path):
+    path = _parquet(con, tmp_path / "l.parquet", [("中华", 9, 2, 7.0), ("人民", 3, 2, 8.0), ("中华人民", 40, 4, None)])
+    got = sqlfiles.query(con, "lexicon_distribution", {"path": path})
+    assert got == [("cohesion", 2, 1), ("cohesion", 3, 1), ("count", 1, 1), ("count", 3, 1), ("count", 5, 1), ("length", 2, 2), ("length", 4, 1)]
+
+
+@covers("version_changes")
+def test_version_changes_by_share(con, tmp_path):
+    old = _parquet(con, tmp_path / "old.parquet", [("中华", 10, 2, 7.0), ("人民", 10, 2, 8.0), ("国家", 5, 2, 6.0)])
+    new = _parquet(con, tmp_path / "new.parquet", [("中华", 30, 2, 7.0), ("人民", 10, 2, 8.0), ("微信", 10, 2, 60.0)])
+    got = {(c, w): (o, n) for c, w, o, n, _, _ in sqlfiles.query(con, "version_changes", {"old_path": old, "new_path": new})}
+    # shares: old 中华 .4, 人民 .4, 国家 .2; new 中华 .6, 人民 .2, 微信 .2
+    assert got == {
+        ("new", "微信"): (None, 10),
+        ("gone", "国家"): (5, None),
+        ("rising", "中华"): (10, 30),
+        ("falling", "人民"): (10, 10),
+    }
