@@ -22,7 +22,7 @@ $(DEMO_CORPUS): $(STAMP)
 	$(BIN)/newword corpus peoples-daily --output $(DEMO_CORPUS)
 
 demo: $(STAMP) $(DEMO_CORPUS)
-	$(BIN)/python -m flows.lexicon_build $(DEMO_CORPUS) --db $(DATA)/demo.duckdb --output $(DATA)/demo-lexicon.tsv --top 20
+	$(BIN)/python -m flows.lexicon_build $(DEMO_CORPUS) --db $(DATA)/demo.duckdb --output $(DATA)/demo-lexicon.tsv --top 20 --known-words jieba
 
 # The report test renders pages in Debian's headless Chromium (with a CJK font for the screenshot).
 $(BROWSER):

@@ -105,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if summary["message"]:
         print(f"empty lexicon: {summary['message']}")
 
-    def show(title: str, min_length: int) -> None:
-        columns, rows = pipeline.top_words(summary["db"], args.top, min_length)
+    def show(title: str, min_length: int, new_only: bool = False) -> None:
+        columns, rows = pipeline.top_words(summary["db"], args.top, min_length, new_only)
         print(f"\n{title} ({len(rows)} shown):")
         cli.print_rows(columns, [(w, c, n, None if s is None else round(s, 1), k) for w, c, n, s, k in rows], "table")
 
@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     show("Top words by count", 1)
     show("Top words of 3 or more characters", 3)
+    if args.known_words:
+        show(f"Top new words (not in the known words, {args.known_words})", 2, new_only=True)
     print("\nOutputs:")
     print(
         f"  warehouse  {os.path.abspath(summary['db'])}  (tables: documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run)"

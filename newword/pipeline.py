@@ -266,11 +266,11 @@ def empty_reason(build: Build) -> str:
     return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
 
 
-def top_words(db: Path, limit: int | None = None, min_length: int = 1) -> tuple[list[str], list[tuple]]:
+def top_words(db: Path, limit: int | None = None, min_length: int = 1, new_only: bool = False) -> tuple[list[str], list[tuple]]:
     """The lexicon as exported (count descending, then word): column names and rows."""
     con = warehouse.connect(db, read_only=True)
     try:
-        cursor = con.execute(sqlfiles.text("lexicon_export"), {"limit": limit, "min_length": min_length})
+        cursor = con.execute(sqlfiles.text("lexicon_export"), {"limit": limit, "min_length": min_length, "new_only": new_only})
         return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()

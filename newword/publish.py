@@ -59,7 +59,7 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
     scratch.mkdir()
     con = warehouse.connect(build.scratch_db, read_only=True)
     try:
-        con.sql(sqlfiles.text("lexicon_export"), params={"limit": None, "min_length": 1}).write_parquet(
+        con.sql(sqlfiles.text("lexicon_export"), params={"limit": None, "min_length": 1, "new_only": False}).write_parquet(
             str(scratch / "lexicon.parquet")
         )
         con.sql(sqlfiles.text("ngram_counts_export")).write_parquet(str(scratch / "ngram_counts.parquet"))

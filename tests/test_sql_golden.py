@@ -239,14 +239,19 @@ def test_lexicon_export_order_and_limit(con):
     table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN", [
         ("人民", 5, 2, 9.0, True), ("中华", 5, 2, 8.0, True), ("中华人民共和国", 7, 7, None, False), ("国家", 1, 2, 6.0, True),
     ])  # fmt: skip
-    assert [r[0] for r in sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1})] == [
+    assert [r[0] for r in sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1, "new_only": False})] == [
         "中华人民共和国",
         "中华",
         "人民",
         "国家",
     ]
-    assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2, "min_length": 1})) == 2
-    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3}) == [("中华人民共和国", 7, 7, None, False)]
+    assert len(sqlfiles.query(con, "lexicon_export", {"limit": 2, "min_length": 1, "new_only": False})) == 2
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 3, "new_only": False}) == [
+        ("中华人民共和国", 7, 7, None, False)
+    ]
+    assert sqlfiles.query(con, "lexicon_export", {"limit": None, "min_length": 1, "new_only": True}) == [
+        ("中华人民共和国", 7, 7, None, False)
+    ]
 
 
 def _staging(tmp_path, texts: list[str]):
@@ -451,7 +456,15 @@ def test_counting_state_and_counted_through(con):
 def test_lexicon_distribution_buckets(con, tmp_path):
     path = _parquet(con, tmp_path / "l.parquet", [("中华", 9, 2, 7.0), ("人民", 3, 2, 8.0), ("中华人民", 40, 4, None)])
     got = sqlfiles.query(con, "lexicon_distribution", {"path": path})
-    assert got == [("cohesion", 2, 1), ("cohesion", 3, 1), ("count", 1, 1), ("count", 3, 1), ("count", 5, 1), ("length", 2, 2), ("length", 4, 1)]
+    assert got == [
+        ("cohesion", 2, 1),
+        ("cohesion", 3, 1),
+        ("count", 1, 1),
+        ("count", 3, 1),
+        ("count", 5, 1),
+        ("length", 2, 2),
+        ("length", 4, 1),
+    ]
 
 
 @covers("version_changes")
