@@ -86,18 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             sources=args.sources,
             db=args.db,
             output=args.output or None,
-            max_n=args.max_n,
-            min_count=args.min_count,
-            min_cohesion=args.min_cohesion,
-            chars=args.chars,
-            format=args.format,
-            text_field=args.text_field,
-            doc_per_file=args.doc_per_file,
-            to_simplified=args.to_simplified,
             dedupe=args.dedupe,
-            known_words=args.known_words,
-            date_field=args.date_field,
-            window_days=args.window_days,
+            **cli.flow_parameters(args),
         )
     except NewwordError as exc:
         print(f"lexicon-build: error: {exc}", file=sys.stderr)

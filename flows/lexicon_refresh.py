@@ -164,20 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = lexicon_refresh(
             sources=args.sources,
             home=args.home,
-            max_n=args.max_n,
-            min_count=args.min_count,
-            min_cohesion=args.min_cohesion,
-            chars=args.chars,
-            format=args.format,
-            text_field=args.text_field,
-            doc_per_file=args.doc_per_file,
-            to_simplified=args.to_simplified,
             min_size_ratio=args.min_size_ratio,
             max_size_ratio=args.max_size_ratio,
             allow_size_change=args.allow_size_change,
-            known_words=args.known_words,
-            date_field=args.date_field,
-            window_days=args.window_days,
+            **cli.flow_parameters(args),
         )
     except NewwordError as exc:
         print(f"lexicon-refresh: error: {exc}", file=sys.stderr)

@@ -98,6 +98,17 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+FLOW_OPTIONS = (
+    "max_n", "min_count", "min_cohesion", "chars", "format", "text_field", "doc_per_file", "to_simplified",
+    "known_words", "date_field", "window_days",
+)  # fmt: skip
+
+
+def flow_parameters(args: argparse.Namespace) -> dict:
+    """The discovery options as the keyword parameters the Prefect flows take (same names)."""
+    return {name: getattr(args, name) for name in FLOW_OPTIONS}
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         max_n=args.max_n, min_count=args.min_count, min_cohesion=parse_min_cohesion(args.min_cohesion), chars=args.chars
