@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from newword import cli, pipeline
 from newword.errors import NewwordError
 from newword.ingest import IngestOptions
-from newword.settings import Settings, parse_min_cohesion
+from newword.settings import from_options, parse_min_cohesion
 
 documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
 STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
@@ -37,8 +37,11 @@ def lexicon_build(
     output: str | None = cli.DEFAULT_OUTPUT,
     max_n: int = 4,
     min_count: int = 25,
-    min_cohesion: str = "2:5,3:25,4:125",
+    min_cohesion: str | None = None,
     chars: str = "cjk",
+    mode: str = "entropy",
+    single_penalty: float = 2.0,
+    max_edge_alone: float = 0.5,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -49,7 +52,7 @@ def lexicon_build(
     window_days: float | None = None,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
-    settings = Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars)
+    settings = from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone)
     options = IngestOptions(
         format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
     )

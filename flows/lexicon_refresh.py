@@ -27,7 +27,7 @@ from newword import cli, refresh
 from newword.errors import NewwordError, SourceUnavailable
 from newword.home import Home, default_home
 from newword.ingest import IngestOptions
-from newword.settings import Settings, parse_min_cohesion
+from newword.settings import from_options, parse_min_cohesion
 from newword.validate import SizeBand
 
 SOURCE_RETRIES = 3
@@ -105,8 +105,11 @@ def lexicon_refresh(
     home: str | None = None,
     max_n: int = 4,
     min_count: int = 25,
-    min_cohesion: str = "2:5,3:25,4:125",
+    min_cohesion: str | None = None,
     chars: str = "cjk",
+    mode: str = "entropy",
+    single_penalty: float = 2.0,
+    max_edge_alone: float = 0.5,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -124,7 +127,7 @@ def lexicon_refresh(
         outcome = refresh.refresh(
             sources,
             where,
-            Settings(max_n=max_n, min_count=min_count, min_cohesion=parse_min_cohesion(min_cohesion), chars=chars),
+            from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone),
             IngestOptions(
                 format=format,
                 text_field=text_field,

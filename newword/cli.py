@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newword import __version__
 from newword.errors import NewwordError
-from newword.settings import CHAR_CLASSES, Settings, parse_min_cohesion
+from newword.settings import CHAR_CLASSES, MODES, Settings, from_options
 
 DEFAULT_DB = "newword.duckdb"
 DEFAULT_OUTPUT = "lexicon.tsv"
@@ -60,11 +60,35 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     )
     algo.add_argument(
         "--min-cohesion",
-        default="2:5,3:25,4:125",
+        default=None,
         metavar="K:V,...",
-        help="cohesion an n-gram of length K must exceed; lengths not given use 5^(K-1) (default 2:5,3:25,4:125)",
+        help="cohesion an n-gram of length K must exceed; lengths not given use 5^(K-1) "
+        "(default: 2:5,3:25,4:125 in reference mode, 2:20,3:50,4:125 in entropy mode, where it only filters the lexicon)",
     )
     algo.add_argument("--chars", choices=sorted(CHAR_CLASSES), default="cjk", help="character class of a sentence (default cjk)")
+    better = parser.add_argument_group("discovery mode (see README: Quality)")
+    better.add_argument(
+        "--mode",
+        choices=MODES,
+        default="entropy",
+        help="entropy (default): cut by neighbour-entropy autonomy, keep cohesive words with no stand-alone edge "
+        "character; reference: exactly algorithm.md",
+    )
+    better.add_argument(
+        "--single-penalty",
+        type=float,
+        default=2.0,
+        metavar="X",
+        help="entropy mode: cost of a single-character piece in the cut; higher gives longer words (default 2.0)",
+    )
+    better.add_argument(
+        "--max-edge-alone",
+        type=float,
+        default=0.5,
+        metavar="R",
+        help="entropy mode: drop words whose first or last character is a piece on its own more than this share "
+        "of its occurrences (的, 是, 也); 1 keeps all (default 0.5)",
+    )
     src = parser.add_argument_group("input")
     src.add_argument(
         "--format",
@@ -99,7 +123,7 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
 
 
 FLOW_OPTIONS = (
-    "max_n", "min_count", "min_cohesion", "chars", "format", "text_field", "doc_per_file", "to_simplified",
+    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "format", "text_field", "doc_per_file", "to_simplified",
     "known_words", "date_field", "window_days",
 )  # fmt: skip
 
@@ -110,8 +134,8 @@ def flow_parameters(args: argparse.Namespace) -> dict:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(
-        max_n=args.max_n, min_count=args.min_count, min_cohesion=parse_min_cohesion(args.min_cohesion), chars=args.chars
+    return from_options(
+        args.max_n, args.min_count, args.min_cohesion, args.chars, args.mode, args.single_penalty, args.max_edge_alone
     )
 
 
@@ -280,6 +304,7 @@ def _validate(args: argparse.Namespace) -> int:
         min_count=parameters["min_count"],
         min_cohesion={int(k): v for k, v in parameters["min_cohesion"].items()},
         chars=parameters["chars"],
+        mode=parameters.get("mode", "reference"),
     )
     report = validate.validate(Path(args.db), settings)
     for check in report.checks:
@@ -395,6 +420,129 @@ def _report(args: argparse.Namespace) -> int:
         report.write(version.path, target, previous)
     print(target)
     return 0
+
+
+def _read_lines(name: str):
+    """The lines of a UTF-8 text file ('-': standard input), with a one-line error naming file:line."""
+    stream = sys.stdin.buffer if name == "-" else None
+    try:
+        handle = stream or open(name, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        raise NewwordError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise NewwordError(f"{name}: is a folder; segment takes text files") from None
+    except PermissionError:
+        raise NewwordError(f"{name}: permission denied") from None
+    try:
+        for number, raw in enumerate(handle, start=1):
+            if b"\x00" in raw:
+                raise NewwordError(f"{name}:{number}: binary data (NUL byte); segment takes UTF-8 text")
+            try:
+                yield raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise NewwordError(f"{name}:{number}: not UTF-8 (byte {exc.start + 1} of the line)") from None
+    finally:
+        if stream is None:
+            handle.close()
+
+
+def _segment(args: argparse.Namespace) -> int:
+    import time
+
+    from newword import publish
+
+    version = _home(args).version(args.version)
+    segmenter = publish.segmenter(version)
+    target = Path(args.output) if args.output and args.output != "-" else None
+    if target is not None and target.is_dir():
+        raise NewwordError(f"{target}: is a folder; --output takes a file name")
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp") if target else None
+    out = open(scratch, "w", encoding="utf-8", newline="\n") if scratch else sys.stdout  # noqa: SIM115
+    started, lines, characters = time.perf_counter(), 0, 0
+    try:
+        for name in args.files:
+            for line in _read_lines(name):
+                out.write(" ".join(segmenter.tokens(line)) + "\n")
+                lines += 1
+                characters += len(line)
+                if not args.quiet and lines % 100_000 == 0:
+                    print(f"newword: segment: {lines:,} lines, {characters:,} characters", file=sys.stderr, flush=True)
+        if scratch:
+            out.close()
+            os.replace(scratch, target)
+    finally:
+        if scratch:
+            out.close()
+            scratch.unlink(missing_ok=True)
+    if not args.quiet:
+        seconds = time.perf_counter() - started
+        print(
+            f"newword: segmented {lines:,} lines ({characters:,} characters) with {version.id} in {seconds:.1f}s", file=sys.stderr
+        )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from newword import evaluate, publish, refresh
+    from newword.home import Home
+    from newword.progress import Progress
+    from newword.validate import SizeBand
+
+    gold = evaluate.read_gold(Path(args.gold))
+    settings = settings_from(args)
+    with tempfile.TemporaryDirectory(prefix="newword-evaluate-") as scratch:
+        raw = Path(scratch) / "raw.txt"
+        raw.write_text("".join("".join(words) + "\n" for words in gold), encoding="utf-8")
+        home = _home(args) if args.home else Home(Path(scratch) / "home")
+        outcome = refresh.refresh(
+            [str(raw)],
+            home,
+            settings,
+            ingest_options_from(args),
+            SizeBand(None, None),
+            allow_size_change=True,
+            call=refresh.progress_call(Progress(quiet=args.quiet)),
+            known_words=args.known_words,
+        )
+        version = outcome.version or home.current()
+        segmenter = publish.segmenter(version)
+        output = [list(segmenter.tokens("".join(words))) for words in gold]
+        _, lexicon = publish.lexicon_rows(version)
+        pattern = CHAR_CLASSES[settings.chars]
+        spans = evaluate.score_spans(gold, output, pattern)
+        words = evaluate.score_lexicon(gold, [row[0] for row in lexicon], pattern)
+        rows = [("newword " + settings.mode, spans)]
+        if args.baseline == "jieba":
+            rows.append(("jieba (supervised)", evaluate.score_spans(gold, _jieba(gold), pattern)))
+        print(
+            f"gold {args.gold}: {len(gold):,} lines, {spans.gold:,} scored words; version {version.id} ({home.path if args.home else 'temporary home'})"
+        )
+        print("\nword spans (words of the class only):")
+        print_rows(
+            ["segmenter", "precision", "recall", "f1"],
+            [(name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}") for name, s in rows],
+            "table",
+        )
+        print(f"\nlexicon: {words.words:,} words, {words.correct:,} are gold words: precision {words.precision:.4f}")
+        print_rows(
+            ["gold frequency", "gold words", "in lexicon", "recall"],
+            [(band, f"{n:,}", f"{found:,}", f"{found / n:.4f}" if n else "-") for band, n, found in words.bands],
+            "table",
+        )
+    return 0
+
+
+def _jieba(gold):
+    try:
+        import logging
+
+        import jieba
+    except ImportError:
+        raise NewwordError("--baseline jieba needs the jieba package (pip install jieba)") from None
+    jieba.setLogLevel(logging.WARNING)
+    return [list(jieba.cut("".join(words))) for words in gold]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -522,6 +670,38 @@ def build_parser() -> argparse.ArgumentParser:
     report_cmd.add_argument("--output", help="write the page to this file")
     report_cmd.add_argument("--home", help=home_help)
     report_cmd.set_defaults(run=_report)
+
+    segment_cmd = commands.add_parser(
+        "segment",
+        help="segment text into words with a published version",
+        description="Segment each line of FILE (- for standard input) with a published version's vocabulary: the most "
+        "probable path through the lattice of its words, with unigram probabilities from their counts. One output line "
+        "per input line, tokens separated by single spaces; every character is kept in order (runs outside the "
+        "character class are tokens of their own, whitespace only separates tokens).",
+    )
+    segment_cmd.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    segment_cmd.add_argument("--home", help="home folder (default $NEWWORD_HOME or ~/.local/share/newword)")
+    segment_cmd.add_argument("--version", default="current", help="version to segment with (default current)")
+    segment_cmd.add_argument("--output", help="write here instead of standard output (replaced atomically)")
+    segment_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
+    segment_cmd.set_defaults(run=_segment)
+
+    evaluate_cmd = commands.add_parser(
+        "evaluate",
+        help="score discovery and segmentation against a gold segmentation",
+        description="Discover from the raw text of a gold-segmented file (its words joined, the gold boundaries unseen), "
+        "segment it with the version published, and print precision, recall and F1 of word spans and the lexicon's "
+        "precision and recall against the gold words by frequency. Without --home a temporary home holds only the "
+        "gold text; with --home the text is added to that home's corpus and a new version published there.",
+    )
+    evaluate_cmd.add_argument(
+        "--gold", required=True, metavar="FILE", help="gold file: PKU word/POS tokens or plain words, space-separated"
+    )
+    evaluate_cmd.add_argument("--home", help="publish into this home (default: a temporary one)")
+    evaluate_cmd.add_argument("--baseline", choices=("jieba",), help="also score jieba (supervised; needs the jieba package)")
+    evaluate_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_discovery_options(evaluate_cmd)
+    evaluate_cmd.set_defaults(run=_evaluate)
 
     corpus = commands.add_parser(
         "corpus",

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from newword import __version__, ingest, sqlfiles, warehouse
+from newword import __version__, ingest, segment, sqlfiles, warehouse
 from newword.errors import NewwordError
 from newword.progress import Progress
 from newword.settings import Settings
@@ -62,6 +62,10 @@ class Build:
         lengths = sorted(self.settings.min_cohesion)
         return {
             "max_n": self.settings.max_n,
+            "mode": self.settings.mode,
+            "max_edge_alone": float(self.settings.max_edge_alone),
+            "segment_min_count": self.settings.segment_min_count,
+            "pieces_path": str(self.workdir / "pieces.tsv"),
             "min_count": self.settings.min_count,
             "pattern": self.settings.pattern,
             "non_class_pattern": self.settings.non_class_pattern,
@@ -197,6 +201,10 @@ def run_step(build: Build, step: str) -> int:
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
         if build.accumulate and step in ("sentences", "ngram_counts"):
             rows = _count_incrementally(con, build, step)
+        elif step == "cut" and build.settings.mode == "entropy":
+            rows = _segmented_cut(con, build)
+        elif step == "lexicon" and build.settings.mode == "entropy":
+            rows = sqlfiles.materialise(con, "segmented_lexicon", build.parameters(), table="lexicon")
         else:
             rows = sqlfiles.materialise(con, step, build.parameters())
         if step == "sentences" and sqlfiles.row_count(con, "sentences") == 0:
@@ -212,6 +220,27 @@ def run_step(build: Build, step: str) -> int:
         return rows
     finally:
         con.close()
+
+
+def _segmented_cut(con, build: Build) -> int:
+    """Step 4 in entropy mode: neighbour entropies and autonomy in SQL, then the segmentation of
+    highest autonomy of every distinct sentence (a dynamic programme in Python), loaded as `cut`."""
+    values = build.parameters()
+    sqlfiles.materialise(con, "branching", values)
+    sqlfiles.materialise(con, "autonomy", values)
+    autonomy = dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy")))
+    pieces_path = Path(values["pieces_path"])
+    max_len, penalty = build.settings.max_n, build.settings.single_penalty
+    with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:
+        for sentence, occurrences in sqlfiles.query(con, "sentence_types"):
+            start = 1
+            for piece in segment.best_autonomy(sentence, autonomy, max_len, penalty):
+                out.write(f"{sentence}\t{occurrences}\t{start}\t{piece}\n")
+                start += len(piece)
+    del autonomy
+    rows = sqlfiles.materialise(con, "segmented_cut", values, table="cut")
+    pieces_path.unlink()
+    return rows
 
 
 def _counted_through(con, build: Build) -> int:
@@ -263,6 +292,11 @@ def empty_reason(build: Build) -> str:
         return f"no n-gram with --min-count {s.min_count} passed --min-cohesion {pairs}"
     if not candidates:
         return f"no piece of the cut reached --min-count {s.min_count}"
+    if s.mode == "entropy":
+        return (
+            f"no candidate is cohesive (--min-cohesion) with its first and last characters standing alone "
+            f"at most --max-edge-alone {s.max_edge_alone:g} of the time"
+        )
     return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
 
 

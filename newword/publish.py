@@ -63,6 +63,9 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
             str(scratch / "lexicon.parquet")
         )
         con.sql(sqlfiles.text("ngram_counts_export")).write_parquet(str(scratch / "ngram_counts.parquet"))
+        con.sql(sqlfiles.text("vocabulary"), params=sqlfiles.bind("vocabulary", build.parameters())).write_parquet(
+            str(scratch / "vocabulary.parquet")
+        )
         documents, document_characters, characters, content_hash = sqlfiles.query(con, "corpus_fingerprint")[0]
         rows = {"lexicon": sqlfiles.row_count(con, "lexicon"), "ngram_counts": sqlfiles.row_count(con, "ngram_counts")}
     finally:
@@ -91,7 +94,7 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         "validation": report.summary(),
         "files": {
             name: _sha256(scratch / name)
-            for name in ("lexicon.parquet", "lexicon.tsv", "ngram_counts.parquet", "validation.json")
+            for name in ("lexicon.parquet", "lexicon.tsv", "ngram_counts.parquet", "vocabulary.parquet", "validation.json")
         },
     }
     (scratch / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -163,6 +166,24 @@ def reader(home: Home) -> duckdb.DuckDBPyConnection:
         con.read_parquet(files, hive_partitioning=True).create_view(f"{table}_versions")
     con.read_json([str(v.path / "manifest.json") for v in versions], format="auto").create_view("versions")
     return con
+
+
+def segmenter(version: Version):
+    """A segmenter with the version's vocabulary and character class."""
+    from newword.segment import Segmenter
+    from newword.settings import CHAR_CLASSES
+
+    path = version.path / "vocabulary.parquet"
+    if not path.exists():
+        raise NewwordError(
+            f"version {version.id} has no vocabulary.parquet (published by an older newword): run `newword refresh` again"
+        )
+    con = duckdb.connect()
+    try:
+        counts = sqlfiles.query(con, "version_vocabulary", {"path": str(path)})
+    finally:
+        con.close()
+    return Segmenter(counts, CHAR_CLASSES[version.manifest["parameters"].get("chars", "cjk")])
 
 
 def write_new_words_parquet(version: Version, target: Path) -> None:

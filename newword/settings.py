@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Mapping
 
 from newword.errors import NewwordError
 
-DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}
+DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}  # algorithm.md (reference mode)
+# entropy mode: cohesion only filters the lexicon (the cut uses autonomy), and there a 2-gram of
+# two frequent words (都是 7.5, 也不 9.1, 这一 9.9) must not pass; real words score far higher
+# (当当 75, 标间 21, 烤漆 4,939). Chosen by measurement: README, Quality.
+ENTROPY_MIN_COHESION = {2: 20.0, 3: 50.0, 4: 125.0}
+
+# How the cut (step 4) is made and the lexicon filtered:
+# - reference: exactly algorithm.md (a boundary is cut unless a cohesive n-gram covers it);
+# - entropy: the cut is the segmentation of highest autonomy (neighbour entropy, sql/intermediate/
+#   autonomy.sql), and the lexicon keeps cohesive pieces whose edges are not stand-alone characters.
+MODES = ("entropy", "reference")
 
 # The character class of a sentence (algorithm.md step 1): maximal runs of these characters.
 CHAR_CLASSES = {
@@ -22,10 +33,25 @@ CHAR_CLASSES = {
 class Settings:
     max_n: int = 4
     min_count: int = 25
-    min_cohesion: Mapping[int, float] = dataclasses.field(default_factory=lambda: dict(DEFAULT_MIN_COHESION))
+    min_cohesion: Mapping[int, float] | None = None  # None: the mode's defaults
     chars: str = "cjk"
+    mode: str = "entropy"  # "reference": exactly algorithm.md; "entropy": see MODES
+    single_penalty: float = 2.0  # entropy mode: cost of a single-character piece in the cut
+    max_edge_alone: float = 0.5  # entropy mode: drop words whose first or last character stands alone more often
+    segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
 
     def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise NewwordError(f"--mode must be one of {', '.join(MODES)} (got {self.mode!r})")
+        if self.min_cohesion is None:
+            defaults = DEFAULT_MIN_COHESION if self.mode == "reference" else ENTROPY_MIN_COHESION
+            object.__setattr__(self, "min_cohesion", dict(defaults))
+        if not isinstance(self.single_penalty, (int, float)) or not math.isfinite(self.single_penalty):
+            raise NewwordError(f"--single-penalty must be a number (got {self.single_penalty!r})")
+        if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
+            raise NewwordError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
+        if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
+            raise NewwordError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
         if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
             raise NewwordError(f"--max-n must be an integer >= 2 (got {self.max_n!r})")
         if self.max_n > 16:
@@ -61,16 +87,49 @@ class Settings:
                 "min_count": self.min_count,
                 "min_cohesion": {str(k): v for k, v in sorted(self.min_cohesion.items())},
                 "chars": self.chars,
+                "mode": self.mode,
+                **(
+                    {
+                        "single_penalty": self.single_penalty,
+                        "max_edge_alone": self.max_edge_alone,
+                        "segment_min_count": self.segment_min_count,
+                    }
+                    if self.mode == "entropy"
+                    else {}
+                ),
             },
             sort_keys=True,
         )
 
 
+def from_options(
+    max_n: int = 4,
+    min_count: int = 25,
+    min_cohesion: str | None = None,
+    chars: str = "cjk",
+    mode: str = "entropy",
+    single_penalty: float = 2.0,
+    max_edge_alone: float = 0.5,
+) -> Settings:
+    """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
+    return Settings(
+        max_n=max_n,
+        min_count=min_count,
+        min_cohesion=parse_min_cohesion(min_cohesion),
+        chars=chars,
+        mode=mode,
+        single_penalty=single_penalty,
+        max_edge_alone=max_edge_alone,
+    )
+
+
 _PAIR = re.compile(r"^\s*(\d+)\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)\s*$")
 
 
-def parse_min_cohesion(text: str) -> dict[int, float]:
-    """Parse '2:5,3:25,4:125' into {2: 5.0, 3: 25.0, 4: 125.0}, with a one-line error."""
+def parse_min_cohesion(text: str | None) -> dict[int, float] | None:
+    """Parse '2:5,3:25,4:125' into {2: 5.0, 3: 25.0, 4: 125.0}, with a one-line error (None: the mode's defaults)."""
+    if text is None:
+        return None
     result: dict[int, float] = {}
     if not text.strip():
         raise NewwordError("--min-cohesion is empty: expected LENGTH:VALUE pairs such as 2:5,3:25,4:125")

@@ -90,6 +90,12 @@ def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
 
+def read(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> list[tuple]:
+    """Columns of a table the pipeline produced (names from the code, never from a user)."""
+    selected = ", ".join(f'"{column}"' for column in columns)
+    return con.execute(f'SELECT {selected} FROM "{table}"').fetchall()
+
+
 def names() -> list[str]:
     """Every statement name in sql/."""
     return sorted(p.stem for p in SQL_DIR.glob("*/*.sql"))

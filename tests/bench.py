@@ -49,6 +49,7 @@ class Peak:
 def child_newword(corpus: str) -> dict:
     from newword import pipeline
     from newword.progress import Progress
+    from newword.settings import Settings
 
     peak = Peak()
     stages: dict[str, dict] = {}
@@ -64,7 +65,10 @@ def child_newword(corpus: str) -> dict:
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        result = pipeline.discover([corpus], Path(folder) / "w.duckdb", Path(folder) / "lex.tsv", progress=Measured(quiet=True))
+        settings = Settings(mode="reference")  # the reference implements algorithm.md: compare like with like
+        result = pipeline.discover(
+            [corpus], Path(folder) / "w.duckdb", Path(folder) / "lex.tsv", settings, progress=Measured(quiet=True)
+        )
         total = time.perf_counter() - started
     return {
         "stages": stages,

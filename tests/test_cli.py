@@ -89,9 +89,12 @@ def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
 def test_empty_lexicon_names_the_cohesion_threshold(tmp_path):
     path = tmp_path / "flat.txt"
     path.write_text("甲乙\n乙甲\n" * 30, encoding="utf-8")  # every 2-gram as likely as chance
-    done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", cwd=tmp_path)
-    assert done.returncode == 0
-    assert "passed --min-cohesion 2:5,3:25,4:125" in done.stderr
+    for mode, thresholds in (("reference", "2:5,3:25,4:125"), ("entropy", "2:20,3:50,4:125")):
+        done = run_newword(
+            "discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", "--mode", mode, cwd=tmp_path
+        )
+        assert done.returncode == 0
+        assert f"passed --min-cohesion {thresholds}" in done.stderr
 
 
 def _bad(tmp_path, name: str, content: bytes) -> str:

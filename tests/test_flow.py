@@ -31,7 +31,20 @@ def run_flow(*args: str, cwd) -> subprocess.CompletedProcess:
 def test_flow_run_builds_the_same_lexicon_quietly(tmp_path, peoples_daily):
     documents = peoples_daily[:5000]
     corpus = write_lines(tmp_path / "corpus.txt", documents)
-    done = run_flow(str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--min-count", "10", "--top", "5", cwd=tmp_path)
+    done = run_flow(
+        str(corpus),
+        "--db",
+        "w.duckdb",
+        "--output",
+        "lex.tsv",
+        "--min-count",
+        "10",
+        "--top",
+        "5",
+        "--mode",
+        "reference",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
     expected = reference.discover(documents, min_count=10)
@@ -68,7 +81,18 @@ def test_refresh_flow_publishes_through_the_same_code_path(tmp_path, peoples_dai
     corpus = write_lines(tmp_path / "corpus.txt", peoples_daily[:2000])
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PYTHONPATH"] = str(ROOT)
-    command = [sys.executable, "-m", "flows.lexicon_refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5"]
+    command = [
+        sys.executable,
+        "-m",
+        "flows.lexicon_refresh",
+        str(corpus),
+        "--home",
+        str(tmp_path / "home"),
+        "--min-count",
+        "5",
+        "--mode",
+        "reference",
+    ]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "lexicon-refresh: published v000001" in done.stdout
@@ -77,7 +101,7 @@ def test_refresh_flow_publishes_through_the_same_code_path(tmp_path, peoples_dai
     for noise in ("Traceback", "telemetry", "ERROR", "WARNING", "great_expectations"):
         assert noise not in done.stderr, noise
     # the CLI sees the flow's version, and the same documents publish nothing
-    again = run_newword("refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5")
+    again = run_newword("refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5", "--mode", "reference")
     assert again.returncode == 0 and "no new documents; v000001 stays current" in again.stdout
     expected = reference.discover(list(dict.fromkeys(peoples_daily[:2000])), min_count=5)
     import duckdb
@@ -113,7 +137,18 @@ def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peo
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
         env.update(PYTHONPATH=str(ROOT), NEWWORD_RETRY_DELAY_SECONDS="0")
         url = f"http://127.0.0.1:{server.server_address[1]}/news.txt"
-        command = [sys.executable, "-m", "flows.lexicon_refresh", url, "--home", str(tmp_path / "home"), "--min-count", "5"]
+        command = [
+            sys.executable,
+            "-m",
+            "flows.lexicon_refresh",
+            url,
+            "--home",
+            str(tmp_path / "home"),
+            "--min-count",
+            "5",
+            "--mode",
+            "reference",
+        ]
         done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
     finally:
         server.shutdown()

@@ -10,12 +10,12 @@ from newword.settings import Settings
 from tests import reference
 from tests.conftest import lexicon_of, write_lines
 
-SETTINGS = {
-    "defaults": Settings(),
-    "min_count 5, max_n 5": Settings(min_count=5, max_n=5),
-    "min_count 50": Settings(min_count=50),
-    "cjk+alnum": Settings(chars="cjk+alnum"),
-    "max_n 6, own thresholds": Settings(max_n=6, min_count=10, min_cohesion={2: 8.0, 3: 40.0}),
+SETTINGS = {  # reference mode: exactly algorithm.md (the entropy mode's parity is in test_quality.py)
+    "defaults": Settings(mode="reference"),
+    "min_count 5, max_n 5": Settings(min_count=5, max_n=5, mode="reference"),
+    "min_count 50": Settings(min_count=50, mode="reference"),
+    "cjk+alnum": Settings(chars="cjk+alnum", mode="reference"),
+    "max_n 6, own thresholds": Settings(max_n=6, min_count=10, min_cohesion={2: 8.0, 3: 40.0}, mode="reference"),
 }
 
 

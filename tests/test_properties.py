@@ -26,6 +26,7 @@ settings_strategy = st.builds(
     min_count=st.integers(1, 4),
     min_cohesion=st.dictionaries(st.integers(2, 5), st.floats(0, 30, allow_nan=False), max_size=3),
     chars=st.sampled_from(["cjk", "cjk+alnum"]),
+    mode=st.just("reference"),
 )
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -102,3 +103,16 @@ def test_lexicon_independent_of_document_order(documents, random):
         if first is None:
             return
         assert query(first, lexicon) == query(second, lexicon)
+
+
+@PROPERTY
+@given(documents_strategy, st.integers(1, 4), st.sampled_from([1.0, 2.0]), st.sampled_from([0.5, 1.0]))
+def test_entropy_mode_equals_its_reference_on_random_text(documents, min_count, single_penalty, max_edge_alone):
+    setting = Settings(min_count=min_count, single_penalty=single_penalty, max_edge_alone=max_edge_alone)
+    with build(documents, setting) as db:
+        if db is None:
+            return
+        expected = reference.discover_entropy(
+            documents, min_count=min_count, single_penalty=single_penalty, max_edge_alone=max_edge_alone
+        )
+        assert dict(query(db, "SELECT word, count FROM lexicon")) == expected

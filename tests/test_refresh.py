@@ -17,7 +17,7 @@ from newword.validate import load_suites
 from tests import reference
 from tests.conftest import ROOT, run_newword, write_lines
 
-MIN_COUNT = ["--min-count", "5"]
+MIN_COUNT = ["--min-count", "5", "--mode", "reference"]  # compared with the reference algorithm
 EXPECTATIONS = sum(len(s["expectations"]) for s in load_suites())
 
 
@@ -104,6 +104,7 @@ def test_manifest_is_self_describing(home_v2):
         "max_n": 4,
         "min_cohesion": {"2": 5.0, "3": 25.0, "4": 125.0},
         "min_count": 5,
+        "mode": "reference",
     }
     assert set(manifest["corpus"]) == {"documents", "new_documents", "characters", "document_characters", "content_hash"}
     assert manifest["rows"]["lexicon"] == len(lexicon(path))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 import duckdb
 import pytest
@@ -479,3 +480,90 @@ def test_version_changes_by_share(con, tmp_path):
         ("rising", "中华"): (10, 30),
         ("falling", "人民"): (10, 10),
     }
+
+
+@covers("branching")
+def test_branching_entropies(con):
+    table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
+          [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
+    sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 1})
+    got = rows(con, "SELECT ngram, length, count, round(left_entropy, 9), round(right_entropy, 9) FROM branching")
+    h = round(math.log(3) - 2 * math.log(2) / 3, 9)  # 华: followed by the end twice and by 人 once
+    assert got == [("中", 1, 2, 0, 0), ("中华", 2, 2, 0, 0), ("人", 1, 1, 0, 0), ("华", 1, 3, h, h), ("华人", 2, 1, 0, 0)]
+    sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 2})
+    assert rows(con, "SELECT ngram FROM branching") == [("中",), ("中华",), ("华",)]
+
+
+@covers("autonomy")
+def test_autonomy_standardises_variation_per_length(con):
+    table(con, "branching", "ngram VARCHAR, length BIGINT, count BIGINT, left_entropy DOUBLE, right_entropy DOUBLE", [
+        ("a", 1, 10, 1.0, 2.0), ("b", 1, 10, 3.0, 0.0), ("ab", 2, 5, 0.5, 1.5), ("ba", 2, 5, 0.5, 0.5),
+    ])  # fmt: skip
+    sqlfiles.materialise(con, "autonomy")
+    # one character: variation against ln 2 (two equally frequent characters), standardised: a and b
+    # are +1 and -1 on each side. ab: right 1.5 - 2 = -0.5, left 0.5 - 3 = -2.5; ba: 0.5 and -0.5.
+    got = {ngram: round(value, 9) for ngram, value in rows(con, "SELECT ngram, autonomy FROM autonomy")}
+    assert got == {"a": 0, "b": 0, "ab": -2, "ba": 2}
+
+
+@covers("sentence_types")
+def test_sentence_types(con):
+    table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
+          [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
+    assert sqlfiles.query(con, "sentence_types") == [("中华", 2), ("华人", 1)]
+
+
+@covers("segmented_cut")
+def test_segmented_cut_loads_pieces(con, tmp_path):
+    pieces = tmp_path / "pieces.tsv"
+    pieces.write_text("中华人民\t2\t1\t中华\n中华人民\t2\t3\t人\n中华人民\t2\t4\t民\n", encoding="utf-8")
+    sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut")
+    assert rows(con, "SELECT * FROM cut") == [
+        ("中华人民", 2, 1, "中华", 2),
+        ("中华人民", 2, 3, "人", 1),
+        ("中华人民", 2, 4, "民", 1),
+    ]
+
+
+@covers("segmented_lexicon")
+def test_segmented_lexicon_drops_phrases(con):
+    table(con, "candidates", "word VARCHAR, length BIGINT, count BIGINT", [("是在", 2, 40), ("中华", 2, 30), ("各项目", 3, 25)])
+    table(con, "cohesion", "ngram VARCHAR, length BIGINT, count BIGINT, cohesion DOUBLE, min_cohesion DOUBLE, is_cohesive BOOLEAN", [
+        ("是在", 2, 50, 6.0, 5.0, True), ("中华", 2, 40, 90.0, 5.0, True), ("各项目", 3, 30, 20.0, 25.0, False),
+    ])  # fmt: skip
+    table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT",
+          [("是", 1, 100), ("在", 1, 100), ("中", 1, 100), ("华", 1, 100)])  # fmt: skip
+    table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
+          [("他是", 80, 2, "是", 1), ("中华", 30, 1, "中华", 2)])  # fmt: skip
+    table(con, "known_words", "word VARCHAR", [("中华",)])
+    sqlfiles.materialise(con, "segmented_lexicon", {"max_n": 4, "max_edge_alone": 0.5}, table="lexicon")
+    assert rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon") == [
+        ("中华", 30, 2, 90.0, True)
+    ]  # 是 is alone 80%
+    sqlfiles.materialise(con, "segmented_lexicon", {"max_n": 4, "max_edge_alone": 1.0}, table="lexicon")
+    assert rows(con, "SELECT word FROM lexicon") == [("是在",), ("中华",)]  # 各项目 is not cohesive either way
+
+
+@covers("vocabulary")
+def test_vocabulary_per_mode(con):
+    table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT", [
+        ("中华人", 3, 1, "中华", 2), ("中华人", 3, 3, "人", 1), ("华人", 1, 1, "华人", 2),
+    ])  # fmt: skip
+    table(
+        con,
+        "lexicon",
+        "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN",
+        [("中华", 30, 2, 9.0, False)],
+    )
+    table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 40), ("中华", 2, 30)])
+    assert sqlfiles.query(con, "vocabulary", {"mode": "entropy", "segment_min_count": 2}) == [("中华", 2, 3), ("人", 1, 3)]
+    assert sqlfiles.query(con, "vocabulary", {"mode": "reference", "segment_min_count": 2}) == [("中", 1, 40), ("中华", 2, 30)]
+
+
+@covers("version_vocabulary")
+def test_version_vocabulary(con, tmp_path):
+    path = tmp_path / "vocabulary.parquet"
+    con.execute(
+        f"COPY (SELECT * FROM (VALUES ('人', 1, 3), ('中华', 2, 5)) AS v(word, length, count)) TO '{path}' (FORMAT parquet)"
+    )
+    assert sqlfiles.query(con, "version_vocabulary", {"path": str(path)}) == [("中华", 5), ("人", 3)]

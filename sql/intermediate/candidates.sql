@@ -1,5 +1,5 @@
 -- candidates: step 5, the pieces of the cut counted over the corpus.
--- grain: one row per piece with count >= min_count (every stored piece has length >= 2).
+-- grain: one row per piece of length >= 2 with count >= min_count.
 -- reads: cut.
 -- parameters: $min_count.
 SELECT
@@ -7,6 +7,7 @@ SELECT
     length,
     sum(sentence_occurrences)::BIGINT AS count
 FROM cut
+WHERE length >= 2
 GROUP BY piece, length
 HAVING sum(sentence_occurrences) >= $min_count
 ORDER BY count DESC, word

@@ -1,0 +1,103 @@
+"""Segmentation: cutting sentences into words with scores, as dictionary segmenters do.
+
+Two dynamic programmes over the lattice of every n-gram of a sentence:
+- `best_autonomy`: the segmentation of the entropy mode's cut (sum of autonomy x length over the
+  pieces, highest wins; Magistry & Sagot's nVBE segmentation), used while discovering;
+- `most_probable`: the most probable path with unigram word probabilities (the published
+  vocabulary's counts), used by `newword segment` and `newword evaluate`.
+Both are plain Python: the lattice of one sentence is small, and a dict lookup per n-gram is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+NEGATIVE = -1e300
+
+
+def best_autonomy(sentence: str, autonomy: Mapping[str, float], max_len: int, single_penalty: float) -> list[str]:
+    """The pieces maximising sum(autonomy(w) * len(w)); a single character costs `single_penalty`
+    more, and a character with no score counts as autonomy 0. Ties keep the shorter last piece."""
+    n = len(sentence)
+    best = [0.0] + [NEGATIVE] * n
+    back = [0] * (n + 1)
+    get = autonomy.get
+    for j in range(1, n + 1):
+        for i in range(max(0, j - max_len), j):
+            score = get(sentence[i:j])
+            if score is None:
+                if j - i > 1:
+                    continue
+                score = 0.0
+            value = best[i] + score * (j - i) - (single_penalty if j - i == 1 else 0.0)
+            if value > best[j]:
+                best[j] = value
+                back[j] = i
+    return _walk_back(sentence, back)
+
+
+def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: float, max_len: int) -> list[str]:
+    """The pieces maximising the sum of log P(w) (a unigram model); an unknown single character
+    has log probability `unknown`, an unknown longer n-gram is no word."""
+    n = len(sentence)
+    best = [0.0] + [NEGATIVE] * n
+    back = [0] * (n + 1)
+    get = log_probability.get
+    for j in range(1, n + 1):
+        for i in range(max(0, j - max_len), j):
+            score = get(sentence[i:j])
+            if score is None:
+                if j - i > 1:
+                    continue
+                score = unknown
+            value = best[i] + score
+            if value > best[j]:
+                best[j] = value
+                back[j] = i
+    return _walk_back(sentence, back)
+
+
+def _walk_back(sentence: str, back: list[int]) -> list[str]:
+    pieces = []
+    j = len(sentence)
+    while j > 0:
+        i = back[j]
+        pieces.append(sentence[i:j])
+        j = i
+    pieces.reverse()
+    return pieces
+
+
+class Segmenter:
+    """Segments lines with a vocabulary of word counts (a published version's vocabulary)."""
+
+    def __init__(self, counts: Iterable[tuple[str, int]], pattern: str):
+        counts = list(counts)
+        total = sum(count for _, count in counts) or 1
+        self.log_probability = {word: math.log(count / total) for word, count in counts}
+        self.unknown = math.log(0.5 / total)
+        self.max_len = max((len(word) for word, _ in counts), default=1)
+        self.run = re.compile(pattern)
+
+    def tokens(self, line: str) -> Iterator[str]:
+        """Every character of the line, in order: runs of the class segmented, the rest as runs."""
+        position = 0
+        for match in self.run.finditer(line):
+            if match.start() > position:
+                yield from _other(line[position : match.start()])
+            yield from most_probable(match.group(), self.log_probability, self.unknown, self.max_len)
+            position = match.end()
+        if position < len(line):
+            yield from _other(line[position:])
+
+
+_SPACE = re.compile(r"(\s+)")
+
+
+def _other(text: str) -> Iterator[str]:
+    """A run outside the class: its non-space parts are tokens; spaces only separate tokens."""
+    for part in _SPACE.split(text):
+        if part and not part.isspace():
+            yield part

@@ -1,0 +1,21 @@
+-- segmented_cut: step 4 in entropy mode, the pieces of the segmentation of highest autonomy.
+-- grain: one row per piece per distinct sentence (sentence, piece_start), single characters included.
+-- reads: the file $pieces_path, written by newword.pipeline from sentences and autonomy.
+-- parameters: $pieces_path (tab-separated: sentence, occurrences, piece_start, piece).
+-- The dynamic programme (newword.segment.best_autonomy) runs in Python; this statement only loads
+-- its output, in the same shape as the reference cut.
+SELECT
+    sentence,
+    sentence_occurrences,
+    piece_start,
+    piece,
+    length(piece) AS length
+FROM read_csv(
+    $pieces_path,
+    delim = '\t',
+    header = FALSE,
+    quote = '',
+    escape = '',
+    columns = {'sentence': 'VARCHAR', 'sentence_occurrences': 'BIGINT', 'piece_start': 'BIGINT', 'piece': 'VARCHAR'}
+)
+ORDER BY sentence, piece_start

@@ -1,0 +1,114 @@
+"""Segment and evaluate: the entropy mode against its plain-Python reference, the segmenter, the scorer.
+
+Exactness for the entropy mode: tests/reference.py's discover_entropy (plain Python, no DuckDB) and
+the SQL pipeline give the same lexicon on real text. Quality itself (F1, top-100 new words) is
+measured by `newword evaluate` and tests/quality.py, and reported in the README, not asserted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from newword import evaluate, pipeline, segment
+from newword.settings import CHAR_CLASSES, Settings
+from tests import reference
+from tests.conftest import lexicon_of, read_tsv, run_newword, write_lines
+
+CJK = CHAR_CLASSES["cjk"]
+
+
+@pytest.mark.parametrize("corpus", ["peoples_daily", "reviews"])
+def test_entropy_mode_equals_its_reference(corpus, request, tmp_path):
+    documents = request.getfixturevalue(corpus)[:6000]
+    path = write_lines(tmp_path / "corpus.txt", documents)
+    settings = Settings(min_count=5)
+    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, settings)
+    expected = reference.discover_entropy(documents, min_count=5)
+    assert len(expected) > 100
+    assert lexicon_of(tmp_path / "w.duckdb") == expected
+
+
+def test_best_autonomy_golden():
+    scores = {"中华": 1.0, "人民": 1.0, "中华人民": 0.2, "中": 0.0, "华": 0.0, "人": 0.0, "民": 0.0}
+    assert segment.best_autonomy("中华人民", scores, 4, 1.5) == ["中华", "人民"]  # 4 > 0.8
+    scores["中华人民"] = 1.2
+    assert segment.best_autonomy("中华人民", scores, 4, 1.5) == ["中华人民"]  # 4.8 > 4
+    assert segment.best_autonomy("中华人民", scores, 3, 1.5) == ["中华", "人民"]  # a 4-gram needs max_len 4
+    assert segment.best_autonomy("我", {}, 4, 1.5) == ["我"]  # an unknown character is still a piece
+
+
+def test_most_probable_golden():
+    logp = {"中华": math.log(0.1), "人民": math.log(0.1), "中华人民": math.log(0.001), "中": math.log(0.2)}
+    assert segment.most_probable("中华人民", logp, math.log(0.01), 4) == ["中华", "人民"]  # 0.01 > 0.001
+    logp["中华人民"] = math.log(0.05)
+    assert segment.most_probable("中华人民", logp, math.log(0.01), 4) == ["中华人民"]
+    assert segment.most_probable("我们", {}, math.log(0.01), 4) == ["我", "们"]
+
+
+def test_segmenter_keeps_every_character():
+    seg = segment.Segmenter([("中华", 10), ("人民", 10), ("中", 1), ("华", 1)], CJK)
+    line = "1998年，中华人民 共和国ABC!"
+    tokens = list(seg.tokens(line))
+    assert "".join(tokens) == line.replace(" ", "")
+    assert tokens[:3] == ["1998", "年", "，"]
+    assert "中华" in tokens and "人民" in tokens and "ABC!" in tokens
+
+
+def test_score_spans_counts_class_words_only():
+    gold = [["１９９８年", "中华", "人民", "，", "好"]]
+    out = [["１９９８", "年", "中华人民", "，", "好"]]
+    score = evaluate.score_spans(gold, out, CJK)
+    # gold class words: 中华 人民 好 (3); output: 年 中华人民 好 (3); matched: 好
+    assert (score.gold, score.output, score.matched) == (3, 3, 1)
+    assert score.f1 == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="line 1"):
+        evaluate.score_spans(gold, [["中华"]], CJK)
+
+
+def test_read_gold_strips_pku_tags(tmp_path):
+    path = tmp_path / "gold.txt"
+    path.write_text("19980101-01-001-001/m  迈向/v  [中国/ns  人民/n]nt  ！/w\n\n中华 人民\n", encoding="utf-8")
+    assert evaluate.read_gold(path) == [["19980101-01-001-001", "迈向", "中国", "人民", "!"], [], ["中华", "人民"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\xff\xfe bad", "gold.txt:1: not UTF-8"), (b"\n\n", "no words"), (b"a\x00b", "binary file")],
+)
+def test_evaluate_bad_gold_is_one_line(tmp_path, content, message):
+    path = tmp_path / "gold.txt"
+    path.write_bytes(content)
+    done = run_newword("evaluate", "--gold", str(path))
+    assert done.returncode == 1 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_evaluate_and_segment_on_real_gold(tmp_path):
+    from newword import corpora
+
+    gold = tmp_path / "gold.txt"
+    lines = corpora.peoples_daily_gold()[:3000]
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    home = tmp_path / "home"
+    done = run_newword("evaluate", "--gold", str(gold), "--home", str(home), "--min-count", "5", "--quiet")
+    assert done.returncode == 0, done.stderr
+    f1 = float(next(line for line in done.stdout.splitlines() if line.startswith("newword entropy")).split()[-1])
+    assert 0.5 < f1 < 1  # a real score, not a placeholder (the full corpus's figures are in the README)
+    raw = tmp_path / "raw.txt"
+    raw.write_text("\n".join(line.replace(" ", "") for line in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "seg.txt"
+    done = run_newword("segment", str(raw), "--home", str(home), "--output", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    segmented = out.read_text(encoding="utf-8").splitlines()
+    assert len(segmented) == len(lines)
+    assert all(s.replace(" ", "") == r.replace(" ", "") for s, r in zip(segmented, lines))
+    score = evaluate.score_spans([line.split() for line in lines], [s.split(" ") for s in segmented], CJK)
+    assert f"{score.f1:.4f}" == f"{f1:.4f}"  # segment and evaluate agree
+    lexicon = read_tsv(home / "versions" / "version=v000001" / "lexicon.tsv")
+    assert lexicon
+
+
+def test_segment_errors(tmp_path):
+    done = run_newword("segment", str(tmp_path / "missing.txt"), "--home", str(tmp_path / "nohome"))
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
