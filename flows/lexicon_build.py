@@ -111,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.known_words:
         show(f"Top new words (not in the known words, {args.known_words})", 2, new_only=True)
     print("\nOutputs:")
+    entropy = ", branching, autonomy" if args.mode == "entropy" else ""
     print(
-        f"  warehouse  {os.path.abspath(summary['db'])}  (tables: documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run)"
+        f"  warehouse  {os.path.abspath(summary['db'])}  "
+        f"(tables: documents, sentences, ngram_counts, cohesion{entropy}, cut, candidates, lexicon, run)"
     )
     if summary["output"]:
         print(f"  lexicon    {os.path.abspath(summary['output'])}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -142,8 +143,9 @@ def test_schedule_fires_publishes_and_manual_runs_complete(server, tmp_path, peo
             )
             for run in waiting:
                 await client.delete_flow_run(run.id)
+            return [str(run.id) for run in waiting]
 
-        read(quiet)
+        deleted = read(quiet)
 
         # (c) a manually triggered run completes (new text arrived: it publishes v000002)
         write_lines(corpus / "day2.txt", peoples_daily[1500:3000])
@@ -169,7 +171,11 @@ def test_schedule_fires_publishes_and_manual_runs_complete(server, tmp_path, peo
     finally:
         stop(serving)
         log.close()
-    assert "Traceback" not in (tmp_path / "serve.log").read_text().split("broken.txt")[0]
+    # no traceback before the deliberate failure, except Prefect's own "flow run not found" for a run
+    # this test deleted while the runner was starting it (a race in Prefect, not in newword)
+    records = re.split(r"\n(?=\d\d:\d\d:\d\d\.\d+ \|)", (tmp_path / "serve.log").read_text().split("broken.txt")[0])
+    unexpected = [r for r in records if "Traceback" in r and not any(run_id in r for run_id in deleted)]
+    assert not unexpected, unexpected[0][-3000:]
 
 
 def _try(function):
