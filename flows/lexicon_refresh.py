@@ -110,6 +110,7 @@ def lexicon_refresh(
     mode: str = "entropy",
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
+    min_neighbour_entropy: float = 0.75,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -127,7 +128,7 @@ def lexicon_refresh(
         outcome = refresh.refresh(
             sources,
             where,
-            from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone),
+            from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy),
             IngestOptions(
                 format=format,
                 text_field=text_field,

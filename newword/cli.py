@@ -89,6 +89,14 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         help="entropy mode: drop words whose first or last character is a piece on its own more than this share "
         "of its occurrences (的, 是, 也); 1 keeps all (default 0.5)",
     )
+    better.add_argument(
+        "--min-neighbour-entropy",
+        type=float,
+        default=0.75,
+        metavar="H",
+        help="entropy mode: drop words whose left or right neighbour entropy (natural log) is below H: fragments "
+        "such as 诚聘英 (always followed by 才); 0 keeps all (default 0.75)",
+    )
     src = parser.add_argument_group("input")
     src.add_argument(
         "--format",
@@ -123,7 +131,7 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
 
 
 FLOW_OPTIONS = (
-    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "format", "text_field", "doc_per_file", "to_simplified",
+    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "min_neighbour_entropy", "format", "text_field", "doc_per_file", "to_simplified",
     "known_words", "date_field", "window_days",
 )  # fmt: skip
 
@@ -135,7 +143,14 @@ def flow_parameters(args: argparse.Namespace) -> dict:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return from_options(
-        args.max_n, args.min_count, args.min_cohesion, args.chars, args.mode, args.single_penalty, args.max_edge_alone
+        args.max_n,
+        args.min_count,
+        args.min_cohesion,
+        args.chars,
+        args.mode,
+        args.single_penalty,
+        args.max_edge_alone,
+        args.min_neighbour_entropy,
     )
 
 

@@ -64,6 +64,7 @@ class Build:
             "max_n": self.settings.max_n,
             "mode": self.settings.mode,
             "max_edge_alone": float(self.settings.max_edge_alone),
+            "min_neighbour_entropy": float(self.settings.min_neighbour_entropy),
             "segment_min_count": self.settings.segment_min_count,
             "pieces_path": str(self.workdir / "pieces.tsv"),
             "min_count": self.settings.min_count,

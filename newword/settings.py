@@ -39,6 +39,7 @@ class Settings:
     single_penalty: float = 2.0  # entropy mode: cost of a single-character piece in the cut
     max_edge_alone: float = 0.5  # entropy mode: drop words whose first or last character stands alone more often
     segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
+    min_neighbour_entropy: float = 0.75  # entropy mode: a word's left and right neighbour entropy must reach this
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -50,6 +51,8 @@ class Settings:
             raise NewwordError(f"--single-penalty must be a number (got {self.single_penalty!r})")
         if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
             raise NewwordError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
+        if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:
+            raise NewwordError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
         if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
             raise NewwordError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
         if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
@@ -92,6 +95,7 @@ class Settings:
                     {
                         "single_penalty": self.single_penalty,
                         "max_edge_alone": self.max_edge_alone,
+                        "min_neighbour_entropy": self.min_neighbour_entropy,
                         "segment_min_count": self.segment_min_count,
                     }
                     if self.mode == "entropy"
@@ -110,6 +114,7 @@ def from_options(
     mode: str = "entropy",
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
+    min_neighbour_entropy: float = 0.75,
 ) -> Settings:
     """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
     return Settings(
@@ -120,6 +125,7 @@ def from_options(
         mode=mode,
         single_penalty=single_penalty,
         max_edge_alone=max_edge_alone,
+        min_neighbour_entropy=min_neighbour_entropy,
     )
 
 

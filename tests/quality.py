@@ -35,6 +35,7 @@ SETTINGS = {
     "entropy, --single-penalty 1.5": Settings(single_penalty=1.5),
     "entropy, --min-cohesion 2:5,3:25,4:125": Settings(min_cohesion=DEFAULT_MIN_COHESION),
     "entropy, --max-edge-alone 1 (no edge filter)": Settings(max_edge_alone=1.0),
+    "entropy, --min-neighbour-entropy 0 (no entropy filter)": Settings(min_neighbour_entropy=0.0),
     "entropy (default)": Settings(),
 }
 DEPTHS = (25, 50, 100)

@@ -81,8 +81,8 @@ def entropy(counts):
     return math.log(total) - sum(c * math.log(c) for c in counts) / total
 
 
-def autonomy(sents, max_n, segment_min_count):
-    """nVBE: standardised variation of left and right branching entropy, per n-gram length."""
+def branching(sents, max_n, segment_min_count):
+    """{n-gram: (count, left entropy, right entropy)} for n-grams of length 1..max_n seen often enough."""
     grams = Counter()
     for s in sents:
         marked = "\x02" + s + "\x03"
@@ -98,6 +98,11 @@ def autonomy(sents, max_n, segment_min_count):
         for x in right
         if x in left and "\x02" not in x and "\x03" not in x and len(x) <= max_n and sum(right[x]) >= segment_min_count
     }
+    return stats
+
+
+def autonomy(stats):
+    """nVBE: standardised variation of left and right branching entropy, per n-gram length."""
     if not stats:
         return {}
     h_chars = entropy([c for x, (c, _, _) in stats.items() if len(x) == 1])
@@ -133,13 +138,22 @@ def best_cut(sentence, scores, max_n, single_penalty):
 
 
 def discover_entropy(
-    documents, max_n=4, min_count=25, min_cohesion=None, chars="cjk", single_penalty=2.0, max_edge_alone=0.5, segment_min_count=2
+    documents,
+    max_n=4,
+    min_count=25,
+    min_cohesion=None,
+    chars="cjk",
+    single_penalty=2.0,
+    max_edge_alone=0.5,
+    segment_min_count=2,
+    min_neighbour_entropy=0.75,
 ):
     min_cohesion = {2: 20, 3: 50, 4: 125} if min_cohesion is None else min_cohesion
     sents = sentences(documents, chars)
     counts = ngram_counts(sents, max_n, min_count)
     keep = cohesive(cohesion(counts), min_cohesion)
-    scores = autonomy(sents, max_n, segment_min_count)
+    stats = branching(sents, max_n, segment_min_count)
+    scores = autonomy(stats)
     pieces = Counter()
     for s, occurrences in Counter(sents).items():
         for p in best_cut(s, scores, max_n, single_penalty):
@@ -149,6 +163,7 @@ def discover_entropy(
     def is_word(w):
         parts = [w] + [w[i : i + k] for k in range(3, min(len(w), max_n) + 1) for i in range(len(w) - k + 1)]
         edges = alone.get(w[0], 0) <= max_edge_alone and alone.get(w[-1], 0) <= max_edge_alone
-        return all(p in keep for p in parts) and edges
+        free = min(stats[w][1:]) if w in stats else 0.0
+        return all(p in keep for p in parts) and edges and (min_neighbour_entropy <= 0 or free >= min_neighbour_entropy)
 
     return {w: c for w, c in pieces.items() if len(w) >= 2 and c >= min_count and is_word(w)}

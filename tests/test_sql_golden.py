@@ -536,12 +536,20 @@ def test_segmented_lexicon_drops_phrases(con):
     table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
           [("他是", 80, 2, "是", 1), ("中华", 30, 1, "中华", 2)])  # fmt: skip
     table(con, "known_words", "word VARCHAR", [("中华",)])
-    sqlfiles.materialise(con, "segmented_lexicon", {"max_n": 4, "max_edge_alone": 0.5}, table="lexicon")
-    assert rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon") == [
-        ("中华", 30, 2, 90.0, True)
-    ]  # 是 is alone 80%
-    sqlfiles.materialise(con, "segmented_lexicon", {"max_n": 4, "max_edge_alone": 1.0}, table="lexicon")
-    assert rows(con, "SELECT word FROM lexicon") == [("是在",), ("中华",)]  # 各项目 is not cohesive either way
+    table(con, "branching", "ngram VARCHAR, length BIGINT, count BIGINT, left_entropy DOUBLE, right_entropy DOUBLE",
+          [("是在", 2, 50, 2.0, 2.0), ("中华", 2, 40, 1.0, 0.5)])  # fmt: skip
+
+    def lexicon(max_edge_alone, min_neighbour_entropy):
+        values = {"max_n": 4, "max_edge_alone": max_edge_alone, "min_neighbour_entropy": min_neighbour_entropy}
+        sqlfiles.materialise(con, "segmented_lexicon", values, table="lexicon")
+        return rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon")
+
+    assert lexicon(0.5, 0.5) == [("中华", 30, 2, 90.0, True)]  # 是 is alone 80% of the time
+    assert [w for w, *_ in lexicon(1.0, 0.5)] == ["是在", "中华"]  # 各项目 is not cohesive either way
+    assert [w for w, *_ in lexicon(1.0, 0.75)] == ["是在"]  # 中华's right neighbour entropy is 0.5
+    assert [w for w, *_ in lexicon(1.0, 2.0)] == ["是在"]  # the lesser side counts: 2.0 passes
+    assert [w for w, *_ in lexicon(1.0, 2.5)] == []
+    assert [w for w, *_ in lexicon(1.0, 0)] == ["是在", "中华"]  # 0: the test is off
 
 
 @covers("vocabulary")

@@ -1,12 +1,15 @@
 -- segmented_lexicon: step 6 in entropy mode, the candidates that are words, not phrases.
 -- grain: one row per word (the same columns as lexicon).
--- reads: candidates, cohesion, cut, ngram_counts, known_words.
--- parameters: $max_n, $max_edge_alone.
+-- reads: candidates, cohesion, cut, ngram_counts, branching, known_words.
+-- parameters: $max_n, $max_edge_alone, $min_neighbour_entropy.
 -- A candidate is kept when (1) it is itself a cohesive n-gram and every substring of length 3..max_n
 -- is too (step 6 of algorithm.md, and cohesion keeps 这一 or 人的 out: their characters are frequent
 -- everywhere), and (2) neither its first nor its last character is a stand-alone word most of the
 -- time: alone(c) = the pieces that are just c / the occurrences of c; 的, 是, 也 stand alone, so
--- 是在 or 的新 are two words that follow each other, not a new word.
+-- 是在 or 的新 are two words that follow each other, not a new word; and (3) its left and right
+-- neighbour entropies both reach min_neighbour_entropy: 诚聘英 (always followed by 才) or 报讯 (always
+-- after 本) are fragments of longer strings. A word not in branching (rarer than segment_min_count)
+-- counts as entropy 0; with min_neighbour_entropy 0 the test is off.
 WITH cohesive AS (
     SELECT ngram
     FROM cohesion
@@ -51,5 +54,12 @@ LEFT JOIN cohesion ON cohesion.ngram = candidates.word
 LEFT JOIN known_words ON known_words.word = candidates.word
 LEFT JOIN alone AS firsts ON firsts.character = left(candidates.word, 1)
 LEFT JOIN alone AS lasts ON lasts.character = right(candidates.word, 1)
-WHERE coalesce(firsts.share, 0) <= $max_edge_alone AND coalesce(lasts.share, 0) <= $max_edge_alone
+LEFT JOIN branching ON branching.ngram = candidates.word
+WHERE
+    coalesce(firsts.share, 0) <= $max_edge_alone
+    AND coalesce(lasts.share, 0) <= $max_edge_alone
+    AND (
+        $min_neighbour_entropy <= 0
+        OR coalesce(least(branching.left_entropy, branching.right_entropy), 0) >= $min_neighbour_entropy
+    )
 ORDER BY candidates.count DESC, candidates.word
