@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from newword import cli, pipeline
 from newword.errors import NewwordError
 from newword.ingest import IngestOptions
-from newword.settings import from_options, parse_min_cohesion
+from newword.settings import from_options
 
 documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
 STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
-        parse_min_cohesion(args.min_cohesion)  # fail fast, before a flow run starts
+        cli.settings_from(args)  # fail fast, before a flow run starts
         summary = lexicon_build(
             sources=args.sources,
             db=args.db,

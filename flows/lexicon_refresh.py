@@ -27,7 +27,7 @@ from newword import cli, refresh
 from newword.errors import NewwordError, SourceUnavailable
 from newword.home import Home, default_home
 from newword.ingest import IngestOptions
-from newword.settings import from_options, parse_min_cohesion
+from newword.settings import from_options
 from newword.validate import SizeBand
 
 SOURCE_RETRIES = 3
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
-        parse_min_cohesion(args.min_cohesion)
+        cli.settings_from(args)  # fail fast, before a flow run starts
         summary = lexicon_refresh(
             sources=args.sources,
             home=args.home,

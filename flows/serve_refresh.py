@@ -28,6 +28,7 @@ from prefect.schedules import Cron, Interval
 
 from flows.lexicon_refresh import lexicon_refresh
 from newword import cli
+from newword.errors import NewwordError
 from newword.home import default_home
 
 DEPLOYMENT = "scheduled-refresh"
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        cli.settings_from(args)  # a bad value fails here, not in every scheduled run
+    except NewwordError as exc:
+        print(f"serve_refresh: error: {exc}", file=sys.stderr)
+        return 2
     if not os.environ.get("PREFECT_API_URL"):
         print("serve_refresh: error: set PREFECT_API_URL to a running Prefect server (see --help)", file=sys.stderr)
         return 2

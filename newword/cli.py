@@ -471,12 +471,24 @@ def _segment(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output and args.output != "-" else None
     if target is not None and target.is_dir():
         raise NewwordError(f"{target}: is a folder; --output takes a file name")
+    if target is not None and not target.parent.is_dir():
+        raise NewwordError(f"{target}: no such folder {target.parent}")
+    # Every input is read and checked before anything is written: a bad file (missing, not UTF-8)
+    # leaves no partial output, on standard output either. Standard input is held in memory.
+    inputs: list[tuple[str, list[str] | None]] = []
+    for name in args.files:
+        if name == "-":
+            inputs.append((name, list(_read_lines(name))))
+        else:
+            for _ in _read_lines(name):
+                pass
+            inputs.append((name, None))
     scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp") if target else None
     out = open(scratch, "w", encoding="utf-8", newline="\n") if scratch else sys.stdout  # noqa: SIM115
     started, lines, characters = time.perf_counter(), 0, 0
     try:
-        for name in args.files:
-            for line in _read_lines(name):
+        for name, held in inputs:
+            for line in held if held is not None else _read_lines(name):
                 out.write(" ".join(segmenter.tokens(line)) + "\n")
                 lines += 1
                 characters += len(line)
@@ -505,8 +517,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     from newword.progress import Progress
     from newword.validate import SizeBand
 
+    for option, given in (
+        ("--format", args.format not in (None, "text")),
+        ("--text-field", args.text_field != "text"),
+        ("--doc-per-file", args.doc_per_file),
+        ("--date-field", args.date_field is not None),
+        ("--window-days", args.window_days is not None),
+    ):
+        if given:
+            raise NewwordError(f"{option} does not apply to evaluate: it reads the gold file's words itself")
     gold = evaluate.read_gold(Path(args.gold))
     settings = settings_from(args)
+    options = ingest_options_from(args)
     with tempfile.TemporaryDirectory(prefix="newword-evaluate-") as scratch:
         raw = Path(scratch) / "raw.txt"
         raw.write_text("".join("".join(words) + "\n" for words in gold), encoding="utf-8")
@@ -515,7 +537,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             [str(raw)],
             home,
             settings,
-            ingest_options_from(args),
+            options,
             SizeBand(None, None),
             allow_size_change=True,
             call=refresh.progress_call(Progress(quiet=args.quiet)),
@@ -526,11 +548,14 @@ def _evaluate(args: argparse.Namespace) -> int:
         output = [list(segmenter.tokens("".join(words))) for words in gold]
         _, lexicon = publish.lexicon_rows(version)
         pattern = CHAR_CLASSES[settings.chars]
-        spans = evaluate.score_spans(gold, output, pattern)
+        try:
+            spans = evaluate.score_spans(gold, output, pattern)
+            rows = [("newword " + settings.mode, spans)]
+            if args.baseline == "jieba":
+                rows.append(("jieba (supervised)", evaluate.score_spans(gold, _jieba(gold), pattern)))
+        except ValueError as exc:  # a word the segmenter cannot give back as it is (should not happen)
+            raise NewwordError(f"{args.gold}: {exc}") from None
         words = evaluate.score_lexicon(gold, [row[0] for row in lexicon], pattern)
-        rows = [("newword " + settings.mode, spans)]
-        if args.baseline == "jieba":
-            rows.append(("jieba (supervised)", evaluate.score_spans(gold, _jieba(gold), pattern)))
         print(
             f"gold {args.gold}: {len(gold):,} lines, {spans.gold:,} scored words; version {version.id} ({home.path if args.home else 'temporary home'})"
         )

@@ -39,24 +39,22 @@ def read_gold(path: Path) -> list[list[str]]:
     except IsADirectoryError:
         raise NewwordError(f"{path}: is a folder; --gold takes a file") from None
     except UnicodeDecodeError as exc:
-        line = text_line(path, exc.start)
-        raise NewwordError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+        data = path.read_bytes()
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NewwordError(f"{path}:{line}: not UTF-8 text (byte {column} of the line)") from None
     if "\x00" in text:
         raise NewwordError(f"{path}: binary file (NUL bytes); --gold takes UTF-8 text")
-    lines = [[_word(token) for token in line.split()] for line in text.splitlines()]
+    lines = [[word for token in line.split() if (word := _word(token))] for line in text.splitlines()]
     if not any(lines):
         raise NewwordError(f"{path}: no words: a gold file has one line of space-separated words per line")
     return lines
 
 
-def text_line(path: Path, offset: int) -> int:
-    with open(path, "rb") as handle:
-        return handle.read(offset).count(b"\n") + 1
-
-
 def _word(token: str) -> str:
+    """The word of a token, NFKC-normalised like documents; whitespace NFKC creates (¨) is dropped."""
     match = _TAG.match(token)
-    return unicodedata.normalize("NFKC", match.group(1) if match else token)
+    return "".join(unicodedata.normalize("NFKC", match.group(1) if match else token).split())
 
 
 @dataclasses.dataclass

@@ -204,6 +204,10 @@ def run_step(build: Build, step: str) -> int:
             rows = _count_incrementally(con, build, step)
         elif step == "cut" and build.settings.mode == "entropy":
             rows = _segmented_cut(con, build)
+        elif step == "cut":
+            for table in ("branching", "autonomy"):  # a previous entropy-mode build's: not this lexicon's
+                sqlfiles.drop(con, table)
+            rows = sqlfiles.materialise(con, step, build.parameters())
         elif step == "lexicon" and build.settings.mode == "entropy":
             rows = sqlfiles.materialise(con, "segmented_lexicon", build.parameters(), table="lexicon")
         else:

@@ -80,6 +80,7 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         "newword_version": __version__,
         "code_version": code_version(),
         "parameters": json.loads(build.settings.to_json()),
+        "ingest": {"to_simplified": build.ingest.to_simplified},
         "window": None
         if build.window_days is None
         else {"days": build.window_days, "start": build.window_start, "date_field": build.ingest.date_field},
@@ -183,7 +184,9 @@ def segmenter(version: Version):
         counts = sqlfiles.query(con, "version_vocabulary", {"path": str(path)})
     finally:
         con.close()
-    return Segmenter(counts, CHAR_CLASSES[version.manifest["parameters"].get("chars", "cjk")])
+    manifest = version.manifest
+    to_simplified = manifest.get("ingest", {}).get("to_simplified", False)
+    return Segmenter(counts, CHAR_CLASSES[manifest["parameters"].get("chars", "cjk")], to_simplified)
 
 
 def write_new_words_parquet(version: Version, target: Path) -> None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
-NEGATIVE = -1e300
+NEGATIVE = -math.inf
 
 
 def best_autonomy(sentence: str, autonomy: Mapping[str, float], max_len: int, single_penalty: float) -> list[str]:
     """The pieces maximising sum(autonomy(w) * len(w)); a single character costs `single_penalty`
-    more, and a character with no score counts as autonomy 0. Ties keep the shorter last piece."""
+    more, and a character with no score counts as autonomy 0. Ties keep the earliest start (the
+    longer last piece)."""
     n = len(sentence)
     best = [0.0] + [NEGATIVE] * n
-    back = [0] * (n + 1)
+    back = [0] + [-1] * n
     get = autonomy.get
     for j in range(1, n + 1):
         for i in range(max(0, j - max_len), j):
@@ -32,7 +34,7 @@ def best_autonomy(sentence: str, autonomy: Mapping[str, float], max_len: int, si
                     continue
                 score = 0.0
             value = best[i] + score * (j - i) - (single_penalty if j - i == 1 else 0.0)
-            if value > best[j]:
+            if back[j] < 0 or value > best[j]:  # the first option is taken even at -inf
                 best[j] = value
                 back[j] = i
     return _walk_back(sentence, back)
@@ -40,10 +42,10 @@ def best_autonomy(sentence: str, autonomy: Mapping[str, float], max_len: int, si
 
 def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: float, max_len: int) -> list[str]:
     """The pieces maximising the sum of log P(w) (a unigram model); an unknown single character
-    has log probability `unknown`, an unknown longer n-gram is no word."""
+    has log probability `unknown`, an unknown longer n-gram is no word. Ties keep the earliest start."""
     n = len(sentence)
     best = [0.0] + [NEGATIVE] * n
-    back = [0] * (n + 1)
+    back = [0] + [-1] * n
     get = log_probability.get
     for j in range(1, n + 1):
         for i in range(max(0, j - max_len), j):
@@ -53,7 +55,7 @@ def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: 
                     continue
                 score = unknown
             value = best[i] + score
-            if value > best[j]:
+            if back[j] < 0 or value > best[j]:
                 best[j] = value
                 back[j] = i
     return _walk_back(sentence, back)
@@ -71,23 +73,45 @@ def _walk_back(sentence: str, back: list[int]) -> list[str]:
 
 
 class Segmenter:
-    """Segments lines with a vocabulary of word counts (a published version's vocabulary)."""
+    """Segments lines with a vocabulary of word counts (a published version's vocabulary).
 
-    def __init__(self, counts: Iterable[tuple[str, int]], pattern: str):
+    Words are looked up in the text as discovery saw it (NFKC, and traditional to simplified when the
+    version was built with --to-simplified), but the tokens keep the input's own characters."""
+
+    def __init__(self, counts: Iterable[tuple[str, int]], pattern: str, to_simplified: bool = False):
         counts = list(counts)
         total = sum(count for _, count in counts) or 1
         self.log_probability = {word: math.log(count / total) for word, count in counts}
         self.unknown = math.log(0.5 / total)
         self.max_len = max((len(word) for word, _ in counts), default=1)
         self.run = re.compile(pattern)
+        self.t2s = None
+        if to_simplified:
+            import opencc
+
+            self.t2s = opencc.OpenCC("t2s")
+
+    def lookup(self, line: str) -> str:
+        """The line as discovery normalised it, character for character (same length as `line`)."""
+        key = unicodedata.normalize("NFKC", line)
+        if len(key) != len(line):  # some character expands (㈱) or composes: normalise one by one
+            key = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in line)
+        if self.t2s is not None:
+            simplified = self.t2s.convert(key)
+            key = simplified if len(simplified) == len(key) else key
+        return key
 
     def tokens(self, line: str) -> Iterator[str]:
         """Every character of the line, in order: runs of the class segmented, the rest as runs."""
+        key = self.lookup(line)
         position = 0
-        for match in self.run.finditer(line):
+        for match in self.run.finditer(key):
             if match.start() > position:
                 yield from _other(line[position : match.start()])
-            yield from most_probable(match.group(), self.log_probability, self.unknown, self.max_len)
+            start = match.start()
+            for piece in most_probable(match.group(), self.log_probability, self.unknown, self.max_len):
+                yield line[start : start + len(piece)]
+                start += len(piece)
             position = match.end()
         if position < len(line):
             yield from _other(line[position:])

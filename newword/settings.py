@@ -47,8 +47,8 @@ class Settings:
         if self.min_cohesion is None:
             defaults = DEFAULT_MIN_COHESION if self.mode == "reference" else ENTROPY_MIN_COHESION
             object.__setattr__(self, "min_cohesion", dict(defaults))
-        if not isinstance(self.single_penalty, (int, float)) or not math.isfinite(self.single_penalty):
-            raise NewwordError(f"--single-penalty must be a number (got {self.single_penalty!r})")
+        if not isinstance(self.single_penalty, (int, float)) or not -1000 <= self.single_penalty <= 1000:
+            raise NewwordError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
         if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
             raise NewwordError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
         if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:

@@ -36,7 +36,9 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:
-    """Threads and spilling: DuckDB defaults, unless NEWWORD_THREADS / NEWWORD_MEMORY_LIMIT say otherwise."""
+    """Threads and spilling: DuckDB defaults, unless NEWWORD_THREADS / NEWWORD_MEMORY_LIMIT say otherwise.
+    DuckDB's own progress bar is off: newword prints its own progress (and --quiet means quiet)."""
+    con.execute("SET enable_progress_bar = false")
     if threads := os.environ.get("NEWWORD_THREADS"):
         con.execute("SET threads = $threads", {"threads": int(threads)})
     if limit := os.environ.get("NEWWORD_MEMORY_LIMIT"):

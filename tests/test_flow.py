@@ -157,3 +157,17 @@ def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peo
     assert len(hits) == 2
     assert "HTTP 503" in done.stderr and "Retry" in done.stderr
     assert "lexicon-refresh: published v000001" in done.stdout
+
+
+@pytest.mark.parametrize("option", [("--max-edge-alone", "2"), ("--single-penalty", "nan"), ("--min-neighbour-entropy", "-1")])
+def test_flows_reject_bad_options_in_one_line(tmp_path, option):
+    corpus = write_lines(tmp_path / "corpus.txt", ["中华人民共和国"] * 3)
+    for module in ("flows.lexicon_build", "flows.lexicon_refresh"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        env["PYTHONPATH"] = str(ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", module, str(corpus), *option], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and option[0] in done.stderr, done.stderr

@@ -112,3 +112,81 @@ def test_evaluate_and_segment_on_real_gold(tmp_path):
 def test_segment_errors(tmp_path):
     done = run_newword("segment", str(tmp_path / "missing.txt"), "--home", str(tmp_path / "nohome"))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_huge_single_penalty_matches_the_reference():
+    scores = {"中华": 1.0}
+    for penalty in (1e301, 1e308):
+        got = segment.best_autonomy("中华人民共和国万岁", scores, 4, penalty)
+        assert got == reference.best_cut("中华人民共和国万岁", scores, 4, penalty)
+        assert max(len(piece) for piece in got) <= 4
+
+
+def test_read_gold_drops_whitespace_nfkc_creates(tmp_path):
+    path = tmp_path / "gold.txt"
+    path.write_text("中国 ¨ 人民\n", encoding="utf-8")  # NFKC(¨) is a space and a combining mark
+    words = evaluate.read_gold(path)
+    assert words == [["中国", "\u0308", "人民"]] and not any(w.isspace() for w in words[0])
+
+
+def test_segment_checks_every_input_before_writing(tmp_path):
+    home = tmp_path / "home"
+    corpus = write_lines(tmp_path / "c.txt", ["中华人民共和国中华人民共和国"] * 30 + ["人民共和国万岁"] * 30)
+    assert run_newword("refresh", str(corpus), "--home", str(home), "--min-count", "5", "--quiet").returncode == 0
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("中华\n".encode() + b"\xff\n")
+    for later in (str(tmp_path / "missing.txt"), str(bad)):
+        done = run_newword("segment", str(corpus), later, "--home", str(home), "--quiet")
+        assert done.returncode == 1 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "bad.txt:2: not UTF-8" in done.stderr
+    done = run_newword("segment", str(corpus), "--home", str(home), "--output", str(tmp_path / "no" / "out.txt"))
+    assert done.returncode == 1 and "out.txt: no such folder" in done.stderr
+
+
+def test_traditional_text_segments_like_simplified(tmp_path):
+    """With --to-simplified, discovery sees simplified text; segment and evaluate must look words up the
+    same way while keeping the input's own characters."""
+    import opencc
+
+    from newword import corpora
+
+    lines = corpora.peoples_daily_gold()[:3000]
+    s2t = opencc.OpenCC("s2t")
+    gold = {"simplified": lines, "traditional": [" ".join(s2t.convert(w) for w in line.split()) for line in lines]}
+    f1 = {}
+    for name, text in gold.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text("\n".join(text) + "\n", encoding="utf-8")
+        done = run_newword("evaluate", "--gold", str(path), "--min-count", "5", "--to-simplified", "--quiet")
+        assert done.returncode == 0, done.stderr
+        f1[name] = float(next(line for line in done.stdout.splitlines() if line.startswith("newword entropy")).split()[-1])
+    assert abs(f1["traditional"] - f1["simplified"]) < 0.02, f1
+
+
+def test_evaluate_refuses_options_it_cannot_use(tmp_path):
+    path = tmp_path / "gold.txt"
+    path.write_text("中华 人民\n", encoding="utf-8")
+    done = run_newword("evaluate", "--gold", str(path), "--format", "jsonl")
+    assert done.returncode == 1 and "--format does not apply to evaluate" in done.stderr, done.stderr
+
+
+def test_switching_to_reference_mode_drops_entropy_tables(tmp_path, peoples_daily):
+    import duckdb
+
+    corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
+    home = tmp_path / "home"
+    tables = "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('branching', 'autonomy') ORDER BY 1"
+    for mode, expected in (("entropy", [("autonomy",), ("branching",)]), ("reference", [])):
+        done = run_newword("refresh", str(corpus), "--home", str(home), "--min-count", "5", "--mode", mode, "--quiet")
+        assert done.returncode == 0, done.stderr
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        assert con.execute(tables).fetchall() == expected
+        con.close()
+
+
+def test_duckdb_progress_bar_is_off(tmp_path):
+    from newword import warehouse
+
+    con = warehouse.connect(tmp_path / "w.duckdb", create=True)
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    con.close()
