@@ -43,6 +43,7 @@ def lexicon_build(
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
+    split_bonus: float = 3.5,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -53,7 +54,9 @@ def lexicon_build(
     window_days: float | None = None,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
-    settings = from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy)
+    settings = from_options(
+        max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy, split_bonus
+    )
     options = IngestOptions(
         format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
     )

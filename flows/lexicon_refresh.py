@@ -111,6 +111,7 @@ def lexicon_refresh(
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
+    split_bonus: float = 3.5,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -128,7 +129,9 @@ def lexicon_refresh(
         outcome = refresh.refresh(
             sources,
             where,
-            from_options(max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy),
+            from_options(
+                max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy, split_bonus
+            ),
             IngestOptions(
                 format=format,
                 text_field=text_field,

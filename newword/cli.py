@@ -90,6 +90,14 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         "of its occurrences (的, 是, 也); 1 keeps all (default 0.5)",
     )
     better.add_argument(
+        "--split-bonus",
+        type=float,
+        default=3.5,
+        metavar="B",
+        help="segmentation with the published vocabulary: a log-probability bonus per word, so a long word must be "
+        "e^B times likelier than its parts together to be kept whole; recorded in the version (default 3.5)",
+    )
+    better.add_argument(
         "--min-neighbour-entropy",
         type=float,
         default=0.75,
@@ -131,7 +139,7 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
 
 
 FLOW_OPTIONS = (
-    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "min_neighbour_entropy", "format", "text_field", "doc_per_file", "to_simplified",
+    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "min_neighbour_entropy", "split_bonus", "format", "text_field", "doc_per_file", "to_simplified",
     "known_words", "date_field", "window_days",
 )  # fmt: skip
 
@@ -151,6 +159,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         args.single_penalty,
         args.max_edge_alone,
         args.min_neighbour_entropy,
+        args.split_bonus,
     )
 
 

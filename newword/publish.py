@@ -186,7 +186,8 @@ def segmenter(version: Version):
         con.close()
     manifest = version.manifest
     to_simplified = manifest.get("ingest", {}).get("to_simplified", False)
-    return Segmenter(counts, CHAR_CLASSES[manifest["parameters"].get("chars", "cjk")], to_simplified)
+    parameters = manifest["parameters"]
+    return Segmenter(counts, CHAR_CLASSES[parameters.get("chars", "cjk")], to_simplified, parameters.get("split_bonus", 0.0))
 
 
 def write_new_words_parquet(version: Version, target: Path) -> None:

@@ -78,10 +78,12 @@ class Segmenter:
     Words are looked up in the text as discovery saw it (NFKC, and traditional to simplified when the
     version was built with --to-simplified), but the tokens keep the input's own characters."""
 
-    def __init__(self, counts: Iterable[tuple[str, int]], pattern: str, to_simplified: bool = False):
+    def __init__(self, counts: Iterable[tuple[str, int]], pattern: str, to_simplified: bool = False, split_bonus: float = 0.0):
         counts = list(counts)
         total = sum(count for _, count in counts) or 1
-        self.log_probability = {word: math.log(count / total) for word, count in counts}
+        # log P(w), less split_bonus per extra character: each word of a path earns the bonus, so a
+        # word is kept whole only when it is e^bonus times likelier than its parts together.
+        self.log_probability = {word: math.log(count / total) - split_bonus * (len(word) - 1) for word, count in counts}
         self.unknown = math.log(0.5 / total)
         self.max_len = max((len(word) for word, _ in counts), default=1)
         self.run = re.compile(pattern)

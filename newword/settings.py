@@ -40,6 +40,7 @@ class Settings:
     max_edge_alone: float = 0.5  # entropy mode: drop words whose first or last character stands alone more often
     segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
     min_neighbour_entropy: float = 0.75  # entropy mode: a word's left and right neighbour entropy must reach this
+    split_bonus: float = 3.5  # segment: log-probability bonus per token (more, shorter words); recorded in versions
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -51,6 +52,8 @@ class Settings:
             raise NewwordError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
         if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
             raise NewwordError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
+        if not isinstance(self.split_bonus, (int, float)) or not -1000 <= self.split_bonus <= 1000:
+            raise NewwordError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
         if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:
             raise NewwordError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
         if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
@@ -91,6 +94,7 @@ class Settings:
                 "min_cohesion": {str(k): v for k, v in sorted(self.min_cohesion.items())},
                 "chars": self.chars,
                 "mode": self.mode,
+                "split_bonus": self.split_bonus,
                 **(
                     {
                         "single_penalty": self.single_penalty,
@@ -115,6 +119,7 @@ def from_options(
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
+    split_bonus: float = 3.5,
 ) -> Settings:
     """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
     return Settings(
@@ -126,6 +131,7 @@ def from_options(
         single_penalty=single_penalty,
         max_edge_alone=max_edge_alone,
         min_neighbour_entropy=min_neighbour_entropy,
+        split_bonus=split_bonus,
     )
 
 

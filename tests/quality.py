@@ -31,7 +31,9 @@ from newword.segment import Segmenter
 from newword.settings import DEFAULT_MIN_COHESION, Settings
 
 SETTINGS = {
+    "reference (algorithm.md), --split-bonus 0": Settings(mode="reference", split_bonus=0.0),
     "reference (algorithm.md)": Settings(mode="reference"),
+    "entropy, --split-bonus 0": Settings(split_bonus=0.0),
     "entropy, --single-penalty 1.5": Settings(single_penalty=1.5),
     "entropy, --min-cohesion 2:5,3:25,4:125": Settings(min_cohesion=DEFAULT_MIN_COHESION),
     "entropy, --max-edge-alone 1 (no edge filter)": Settings(max_edge_alone=1.0),
@@ -64,7 +66,8 @@ def run(lines: list[list[str]], settings: Settings, known: Path, folder: Path) -
     con = warehouse.connect(db, read_only=True)
     try:
         values = {"mode": settings.mode, "segment_min_count": settings.segment_min_count}
-        segmenter = Segmenter([(w, c) for w, _, c in sqlfiles.query(con, "vocabulary", values)], settings.pattern)
+        vocabulary = [(w, c) for w, _, c in sqlfiles.query(con, "vocabulary", values)]
+        segmenter = Segmenter(vocabulary, settings.pattern, split_bonus=settings.split_bonus)
     finally:
         con.close()
     _, rows = pipeline.top_words(db)

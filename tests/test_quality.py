@@ -190,3 +190,12 @@ def test_duckdb_progress_bar_is_off(tmp_path):
     con = warehouse.connect(tmp_path / "w.duckdb", create=True)
     assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     con.close()
+
+
+def test_split_bonus_prefers_more_words():
+    counts = [("中华人民", 5), ("中华", 10), ("人民", 10), ("中", 1), ("华", 1), ("人", 1), ("民", 1)]
+    # total 29: P(中华人民) = 5/29 beats P(中华) P(人民) = (10/29)^2; with a bonus of 1 per word it does not
+    assert list(segment.Segmenter(counts, CJK).tokens("中华人民")) == ["中华人民"]
+    assert list(segment.Segmenter(counts, CJK, split_bonus=1.0).tokens("中华人民")) == ["中华", "人民"]
+    assert math.log(5 / 29) > 2 * math.log(10 / 29)  # -1.76 > -2.13: whole without the bonus
+    assert math.log(5 / 29) - 3 < 2 * (math.log(10 / 29) - 1)  # -4.76 < -4.13: split with it
