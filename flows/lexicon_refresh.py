@@ -111,7 +111,7 @@ def lexicon_refresh(
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
-    split_bonus: float = 3.5,
+    split_bonus: float | None = None,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,

@@ -92,10 +92,11 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     better.add_argument(
         "--split-bonus",
         type=float,
-        default=3.5,
+        default=None,
         metavar="B",
         help="segmentation with the published vocabulary: a log-probability bonus per word, so a long word must be "
-        "e^B times likelier than its parts together to be kept whole; recorded in the version (default 3.5)",
+        "e^B times likelier than its parts together to be kept whole; recorded in the version "
+        "(default 3.5 in entropy mode, 0 in reference mode)",
     )
     better.add_argument(
         "--min-neighbour-entropy",

@@ -40,7 +40,7 @@ class Settings:
     max_edge_alone: float = 0.5  # entropy mode: drop words whose first or last character stands alone more often
     segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
     min_neighbour_entropy: float = 0.75  # entropy mode: a word's left and right neighbour entropy must reach this
-    split_bonus: float = 3.5  # segment: log-probability bonus per token (more, shorter words); recorded in versions
+    split_bonus: float | None = None  # segment: log-probability bonus per word; None: 3.5 in entropy mode, 0 in reference
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -48,6 +48,8 @@ class Settings:
         if self.min_cohesion is None:
             defaults = DEFAULT_MIN_COHESION if self.mode == "reference" else ENTROPY_MIN_COHESION
             object.__setattr__(self, "min_cohesion", dict(defaults))
+        if self.split_bonus is None:  # reference mode's vocabulary is the lexicon and single characters: a bonus splits too much
+            object.__setattr__(self, "split_bonus", 3.5 if self.mode == "entropy" else 0.0)
         if not isinstance(self.single_penalty, (int, float)) or not -1000 <= self.single_penalty <= 1000:
             raise NewwordError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
         if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
@@ -119,7 +121,7 @@ def from_options(
     single_penalty: float = 2.0,
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
-    split_bonus: float = 3.5,
+    split_bonus: float | None = None,
 ) -> Settings:
     """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
     return Settings(

@@ -31,7 +31,7 @@ from newword.segment import Segmenter
 from newword.settings import DEFAULT_MIN_COHESION, Settings
 
 SETTINGS = {
-    "reference (algorithm.md), --split-bonus 0": Settings(mode="reference", split_bonus=0.0),
+    "reference (algorithm.md), --split-bonus 3.5": Settings(mode="reference", split_bonus=3.5),
     "reference (algorithm.md)": Settings(mode="reference"),
     "entropy, --split-bonus 0": Settings(split_bonus=0.0),
     "entropy, --single-penalty 1.5": Settings(single_penalty=1.5),

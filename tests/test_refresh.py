@@ -105,7 +105,7 @@ def test_manifest_is_self_describing(home_v2):
         "min_cohesion": {"2": 5.0, "3": 25.0, "4": 125.0},
         "min_count": 5,
         "mode": "reference",
-        "split_bonus": 3.5,
+        "split_bonus": 0.0,
     }
     assert set(manifest["corpus"]) == {"documents", "new_documents", "characters", "document_characters", "content_hash"}
     assert manifest["rows"]["lexicon"] == len(lexicon(path))
