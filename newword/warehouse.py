@@ -43,6 +43,8 @@ def configure(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("SET threads = $threads", {"threads": int(threads)})
     if limit := os.environ.get("NEWWORD_MEMORY_LIMIT"):
         con.execute("SET memory_limit = $limit", {"limit": limit})
+    if spill := os.environ.get("NEWWORD_TEMP_DIRECTORY"):  # where DuckDB spills when memory runs short
+        con.execute("SET temp_directory = $spill", {"spill": spill})
 
 
 def ensure_writable(path: Path) -> None:

@@ -46,7 +46,7 @@ class Peak:
         self.peak = self.rss()
 
 
-def child_newword(corpus: str) -> dict:
+def child_newword(corpus: str, mode: str = "reference") -> dict:
     from newword import pipeline
     from newword.progress import Progress
     from newword.settings import Settings
@@ -65,7 +65,7 @@ def child_newword(corpus: str) -> dict:
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        settings = Settings(mode="reference")  # the reference implements algorithm.md: compare like with like
+        settings = Settings(mode=mode)  # reference by default: the reference implements algorithm.md
         result = pipeline.discover(
             [corpus], Path(folder) / "w.duckdb", Path(folder) / "lex.tsv", settings, progress=Measured(quiet=True)
         )
@@ -113,8 +113,9 @@ def child_reference(corpus: str) -> dict:
     }
 
 
-def run_child(side: str, corpus: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", side, corpus], capture_output=True, text=True, check=False)
+def run_child(side: str, corpus: str, mode: str = "reference") -> dict:
+    command = [sys.executable, __file__, "--child", side, corpus, "--mode", mode]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"bench: {side} failed on {corpus}: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
@@ -154,6 +155,125 @@ def table(name: str, size_mb: float, characters: int, ours: dict, ref: dict) -> 
         f"| **{ref['seconds']:.2f}** | **{ref['peak_mb']:,.0f}** | **{ref['seconds'] / ours['seconds']:.1f}x** |"
     )
     return lines
+
+
+def synthetic_corpus(path: Path, size_bytes: int, seed: int = 0) -> None:
+    """Seeded synthetic text: words drawn by frequency from jieba's dictionary (so distinct n-grams
+    grow with size as in real text), 2..24 words a clause, clauses ended by ， or 。, 20 a line."""
+    import itertools
+    import random
+
+    from newword import corpora
+
+    entries = [line.split(" ") for line in corpora._package_file(corpora.FILES["jieba-dict"]).decode("utf-8").splitlines()]
+    words = [e[0] for e in entries if len(e) >= 2 and e[1].isdigit()]
+    weights = [int(e[1]) for e in entries if len(e) >= 2 and e[1].isdigit()]
+    cumulative = list(itertools.accumulate(weights))
+    rng = random.Random(seed)
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while written < size_bytes:
+            clauses = []
+            for _ in range(20):
+                clauses.append("".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(2, 24))) + rng.choice("，，，。"))
+            line = "".join(clauses) + "\n"
+            out.write(line)
+            written += len(line.encode("utf-8"))
+
+
+def real_corpus(path: Path, size_bytes: int) -> None:
+    """People's Daily and the reviews, concatenated and repeated up to the size (repeats are cheap for
+    newword, which counts each distinct sentence once, so the synthetic corpus is the fairer test)."""
+    from newword import corpora
+
+    lines = corpora.lines("peoples-daily") + corpora.lines("reviews")
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while written < size_bytes:
+            for line in lines:
+                out.write(line + "\n")
+                written += len(line.encode("utf-8")) + 1
+                if written >= size_bytes:
+                    break
+
+
+SCALE_STAGES = [("documents",), ("sentences",), ("ngram_counts",), ("cohesion",), ("cut", "candidates"), ("lexicon",)]
+
+
+def bench_scale(sizes_mb: list[float], source: str, mode: str, reference_max_mb: float, chart: Path | None) -> None:
+    """One table: per corpus size, newword's per-stage time, total, seconds per MB and peak memory, and
+    the reference's time and peak memory where it can run (up to reference_max_mb)."""
+    heads = " | ".join("+".join(s) + " s" for s in SCALE_STAGES)
+    print(
+        f"| corpus | MB | M chars | {heads} | newword s | s/MB | newword peak MB | reference s | reference peak MB | speed-up |"
+    )
+    print("|---" * (9 + len(SCALE_STAGES)) + "|")
+    points = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes_mb:
+            path = Path(folder) / f"{source}-{size:g}MB.txt"
+            (synthetic_corpus if source == "synthetic" else real_corpus)(path, int(size * 1e6))
+            mb = path.stat().st_size / 1e6
+            with open(path, encoding="utf-8") as handle:
+                characters = sum(len(line) - 1 for line in handle)
+            ours = run_child("newword", str(path), mode)
+            ref = run_child("reference", str(path)) if mode == "reference" and mb <= reference_max_mb else None
+            if ref is not None and ref["words"] != ours["words"]:
+                raise SystemExit(f"bench: lexicon sizes differ at {mb:.0f} MB: newword {ours['words']}, reference {ref['words']}")
+            stages = " | ".join(f"{sum(ours['stages'][s]['seconds'] for s in group):.1f}" for group in SCALE_STAGES)
+            ref_cells = (
+                f"{ref['seconds']:.1f} | {ref['peak_mb']:,.0f} | {ref['seconds'] / ours['seconds']:.1f}x" if ref else "- | - | -"
+            )
+            print(
+                f"| {source} | {mb:.1f} | {characters / 1e6:.1f} | {stages} | {ours['seconds']:.1f} | {ours['seconds'] / mb:.2f} "
+                f"| {ours['peak_mb']:,.0f} | {ref_cells} |",
+                flush=True,
+            )
+            points.append((mb, ours["seconds"] / mb, ref["seconds"] / mb if ref else None))
+    if chart:
+        chart.write_text(scaling_svg(points, f"{source} corpus, --mode {mode}"), encoding="utf-8")
+        print(f"\nchart: {chart}")
+
+
+def scaling_svg(points: list[tuple[float, float, float | None]], title: str) -> str:
+    """Seconds per MB against corpus size (log scale), newword and reference: a small standalone SVG."""
+    import math
+
+    width, height, left, bottom, top, right = 640, 360, 60, 40, 30, 20
+    xs = [math.log10(p[0]) for p in points]
+    ys = [v for p in points for v in p[1:] if v is not None]
+    x0, x1 = min(xs) - 0.1, max(xs) + 0.1
+    y1 = max(ys) * 1.15
+
+    def at(mb: float, value: float) -> tuple[float, float]:
+        x = left + (math.log10(mb) - x0) / (x1 - x0) * (width - left - right)
+        y = height - bottom - value / y1 * (height - bottom - top)
+        return x, y
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f'<text x="{left}" y="18">{title}: seconds per MB (lower is better; flat is linear)</text>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#444"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#444"/>',
+    ]
+    for mb, _, _ in points:
+        x, _ = at(mb, 0)
+        parts.append(f'<text x="{x:.0f}" y="{height - bottom + 16}" text-anchor="middle">{mb:.0f} MB</text>')
+    for i in range(5):
+        value = y1 * i / 4
+        _, y = at(points[0][0], value)
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.0f}" text-anchor="end">{value:.2f}</text>')
+    for index, (colour, name) in enumerate((("#1f77b4", "newword"), ("#d62728", "reference"))):
+        series = [at(p[0], p[1 + index]) for p in points if p[1 + index] is not None]
+        if not series:
+            continue
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in series)}"/>'
+        )
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in series]
+        parts.append(f'<text x="{width - right - 90}" y="{top + 16 * (index + 1)}" fill="{colour}">{name}</text>')
+    parts.append("</svg>\n")
+    return "\n".join(parts)
 
 
 def bench_validation(sizes: list[int]) -> None:
@@ -241,8 +361,22 @@ def main() -> None:
     parser.add_argument(
         "--incremental", metavar="CORPUS", help="instead: time a refresh adding 1%% new text against a full rebuild"
     )
+    parser.add_argument("--scale", metavar="MB,...", help="instead: time discovery on corpora of these sizes (one table)")
+    parser.add_argument(
+        "--source", choices=("synthetic", "real"), default="synthetic", help="--scale corpora (default synthetic)"
+    )
+    parser.add_argument(
+        "--mode", choices=("reference", "entropy"), default="reference", help="newword's mode (default reference)"
+    )
+    parser.add_argument(
+        "--reference-max-mb", type=float, default=30, help="--scale: run the reference up to this size (default 30)"
+    )
+    parser.add_argument("--chart", type=Path, help="--scale: write the scaling chart (SVG) here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scale:
+        bench_scale([float(n) for n in args.scale.split(",")], args.source, args.mode, args.reference_max_mb, args.chart)
+        return
     if args.incremental:
         bench_incremental(args.incremental, 0.01)
         return
@@ -251,7 +385,7 @@ def main() -> None:
         return
     if args.child:
         side, corpus = args.child
-        print(json.dumps(child_newword(corpus) if side == "newword" else child_reference(corpus)))
+        print(json.dumps(child_newword(corpus, args.mode) if side == "newword" else child_reference(corpus)))
         return
 
     from newword import corpora

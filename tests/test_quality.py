@@ -184,11 +184,15 @@ def test_switching_to_reference_mode_drops_entropy_tables(tmp_path, peoples_dail
         con.close()
 
 
-def test_duckdb_progress_bar_is_off(tmp_path):
+def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monkeypatch):
     from newword import warehouse
 
+    monkeypatch.setenv("NEWWORD_TEMP_DIRECTORY", str(tmp_path / "spill"))
+    monkeypatch.setenv("NEWWORD_MEMORY_LIMIT", "500MB")
     con = warehouse.connect(tmp_path / "w.duckdb", create=True)
     assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(tmp_path / "spill")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("476.8 MiB", "500.0 MB")
     con.close()
 
 
