@@ -406,7 +406,8 @@ def main() -> None:
             for line in table(Path(name).name, path.stat().st_size / 1e6, len(text), ours, ref):
                 print(line, flush=True)
     print(
-        f"\nnewword {os.cpu_count()} cores; defaults (max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125); identical lexicon sizes checked."
+        f"\nnewword {os.cpu_count()} cores; --mode reference with its defaults (max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125); "
+        "identical lexicon sizes checked."
     )
 
 
