@@ -205,10 +205,11 @@ def run_step(build: Build, step: str) -> int:
         elif step == "cut" and build.settings.mode == "entropy":
             rows = _segmented_cut(con, build)
         elif step == "cut":
-            for table in ("branching", "autonomy"):  # a previous entropy-mode build's: not this lexicon's
+            for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
                 sqlfiles.drop(con, table)
             rows = sqlfiles.materialise(con, step, build.parameters())
-        elif step == "lexicon" and build.settings.mode == "entropy":
+        elif step == "lexicon" and build.settings.mode == "entropy":  # algorithm.md's step 6, then the word filters
+            sqlfiles.materialise(con, "lexicon", build.parameters(), table="cohesive_candidates")
             rows = sqlfiles.materialise(con, "segmented_lexicon", build.parameters(), table="lexicon")
         else:
             rows = sqlfiles.materialise(con, step, build.parameters())

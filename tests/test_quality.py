@@ -175,8 +175,10 @@ def test_switching_to_reference_mode_drops_entropy_tables(tmp_path, peoples_dail
 
     corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
     home = tmp_path / "home"
-    tables = "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('branching', 'autonomy') ORDER BY 1"
-    for mode, expected in (("entropy", [("autonomy",), ("branching",)]), ("reference", [])):
+    tables = (
+        "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('branching', 'autonomy', 'cohesive_candidates') ORDER BY 1"
+    )
+    for mode, expected in (("entropy", [("autonomy",), ("branching",), ("cohesive_candidates",)]), ("reference", [])):
         done = run_newword("refresh", str(corpus), "--home", str(home), "--min-count", "5", "--mode", mode, "--quiet")
         assert done.returncode == 0, done.stderr
         con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)

@@ -527,25 +527,26 @@ def test_segmented_cut_loads_pieces(con, tmp_path):
 
 @covers("segmented_lexicon")
 def test_segmented_lexicon_drops_phrases(con):
-    table(con, "candidates", "word VARCHAR, length BIGINT, count BIGINT", [("是在", 2, 40), ("中华", 2, 30), ("各项目", 3, 25)])
+    table(con, "cohesive_candidates", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN", [
+        ("是在", 40, 2, 6.0, False), ("这一", 35, 2, 4.0, False), ("中华", 30, 2, 90.0, True),
+    ])  # fmt: skip
     table(con, "cohesion", "ngram VARCHAR, length BIGINT, count BIGINT, cohesion DOUBLE, min_cohesion DOUBLE, is_cohesive BOOLEAN", [
-        ("是在", 2, 50, 6.0, 5.0, True), ("中华", 2, 40, 90.0, 5.0, True), ("各项目", 3, 30, 20.0, 25.0, False),
+        ("是在", 2, 50, 6.0, 5.0, True), ("这一", 2, 45, 4.0, 5.0, False), ("中华", 2, 40, 90.0, 5.0, True),
     ])  # fmt: skip
     table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT",
           [("是", 1, 100), ("在", 1, 100), ("中", 1, 100), ("华", 1, 100)])  # fmt: skip
     table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
           [("他是", 80, 2, "是", 1), ("中华", 30, 1, "中华", 2)])  # fmt: skip
-    table(con, "known_words", "word VARCHAR", [("中华",)])
     table(con, "branching", "ngram VARCHAR, length BIGINT, count BIGINT, left_entropy DOUBLE, right_entropy DOUBLE",
-          [("是在", 2, 50, 2.0, 2.0), ("中华", 2, 40, 1.0, 0.5)])  # fmt: skip
+          [("是在", 2, 50, 2.0, 2.0), ("这一", 2, 45, 3.0, 3.0), ("中华", 2, 40, 1.0, 0.5)])  # fmt: skip
 
-    def lexicon(max_edge_alone, min_neighbour_entropy):
-        values = {"max_n": 4, "max_edge_alone": max_edge_alone, "min_neighbour_entropy": min_neighbour_entropy}
+    def lexicon(max_edge_alone, min_neighbour_entropy):  # 这一 never: it is not a cohesive n-gram itself
+        values = {"max_edge_alone": max_edge_alone, "min_neighbour_entropy": min_neighbour_entropy}
         sqlfiles.materialise(con, "segmented_lexicon", values, table="lexicon")
         return rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon")
 
     assert lexicon(0.5, 0.5) == [("中华", 30, 2, 90.0, True)]  # 是 is alone 80% of the time
-    assert [w for w, *_ in lexicon(1.0, 0.5)] == ["是在", "中华"]  # 各项目 is not cohesive either way
+    assert [w for w, *_ in lexicon(1.0, 0.5)] == ["是在", "中华"]
     assert [w for w, *_ in lexicon(1.0, 0.75)] == ["是在"]  # 中华's right neighbour entropy is 0.5
     assert [w for w, *_ in lexicon(1.0, 2.0)] == ["是在"]  # the lesser side counts: 2.0 passes
     assert [w for w, *_ in lexicon(1.0, 2.5)] == []
