@@ -234,16 +234,16 @@ def _segmented_cut(con, build: Build) -> int:
     values = build.parameters()
     sqlfiles.materialise(con, "branching", values)
     sqlfiles.materialise(con, "autonomy", values)
-    autonomy = dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy")))
+    scores = segment.piece_scores(dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy"))), build.settings.single_penalty)
     pieces_path = Path(values["pieces_path"])
     max_len, penalty = build.settings.max_n, build.settings.single_penalty
     with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:
         for sentence, occurrences in sqlfiles.query(con, "sentence_types"):
             start = 1
-            for piece in segment.best_autonomy(sentence, autonomy, max_len, penalty):
+            for piece in segment.most_probable(sentence, scores, -penalty, max_len):
                 out.write(f"{sentence}\t{occurrences}\t{start}\t{piece}\n")
                 start += len(piece)
-    del autonomy
+    del scores
     rows = sqlfiles.materialise(con, "segmented_cut", values, table="cut")
     pieces_path.unlink()
     return rows

@@ -1,11 +1,12 @@
 """Segmentation: cutting sentences into words with scores, as dictionary segmenters do.
 
-Two dynamic programmes over the lattice of every n-gram of a sentence:
-- `best_autonomy`: the segmentation of the entropy mode's cut (sum of autonomy x length over the
-  pieces, highest wins; Magistry & Sagot's nVBE segmentation), used while discovering;
-- `most_probable`: the most probable path with unigram word probabilities (the published
-  vocabulary's counts), used by `newword segment` and `newword evaluate`.
-Both are plain Python: the lattice of one sentence is small, and a dict lookup per n-gram is cheap.
+One dynamic programme over the lattice of every n-gram of a sentence, `most_probable`: the path of
+highest total score. It serves twice:
+- with unigram log probabilities (a published vocabulary's counts), for `newword segment` and
+  `newword evaluate`, as dictionary segmenters do;
+- with `piece_scores` (autonomy x length), for the entropy mode's cut while discovering (Magistry &
+  Sagot's nVBE segmentation).
+Plain Python: the lattice of one sentence is small, and a dict lookup per n-gram is cheap.
 """
 
 from __future__ import annotations
@@ -18,31 +19,17 @@ from collections.abc import Iterable, Iterator, Mapping
 NEGATIVE = -math.inf
 
 
-def best_autonomy(sentence: str, autonomy: Mapping[str, float], max_len: int, single_penalty: float) -> list[str]:
-    """The pieces maximising sum(autonomy(w) * len(w)); a single character costs `single_penalty`
-    more, and a character with no score counts as autonomy 0. Ties keep the earliest start (the
-    longer last piece)."""
-    n = len(sentence)
-    best = [0.0] + [NEGATIVE] * n
-    back = [0] + [-1] * n
-    get = autonomy.get
-    for j in range(1, n + 1):
-        for i in range(max(0, j - max_len), j):
-            score = get(sentence[i:j])
-            if score is None:
-                if j - i > 1:
-                    continue
-                score = 0.0
-            value = best[i] + score * (j - i) - (single_penalty if j - i == 1 else 0.0)
-            if back[j] < 0 or value > best[j]:  # the first option is taken even at -inf
-                best[j] = value
-                back[j] = i
-    return _walk_back(sentence, back)
+def piece_scores(autonomy: Mapping[str, float], single_penalty: float) -> dict[str, float]:
+    """The entropy mode's cut as a path score: a piece w scores autonomy(w) * len(w), a single
+    character `single_penalty` less. With these scores, and -single_penalty for a character that
+    has no autonomy, `most_probable` finds the pieces of highest total (nVBE segmentation)."""
+    return {w: a * len(w) - (single_penalty if len(w) == 1 else 0.0) for w, a in autonomy.items()}
 
 
 def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: float, max_len: int) -> list[str]:
-    """The pieces maximising the sum of log P(w) (a unigram model); an unknown single character
-    has log probability `unknown`, an unknown longer n-gram is no word. Ties keep the earliest start."""
+    """The pieces maximising the sum of their scores (log P(w) for a unigram model); an unknown single
+    character scores `unknown`, an unknown longer n-gram is no piece. Ties keep the earliest start
+    (the longer last piece); the first option is taken even at -inf."""
     n = len(sentence)
     best = [0.0] + [NEGATIVE] * n
     back = [0] + [-1] * n

@@ -130,7 +130,7 @@ def best_cut(sentence, scores, max_n, single_penalty):
         for i in range(max(0, j - max_n), j):
             w = sentence[i:j]
             if w in scores or len(w) == 1:
-                value = best[i][0] + scores.get(w, 0.0) * len(w) - (single_penalty if len(w) == 1 else 0.0)
+                value = best[i][0] + (scores.get(w, 0.0) * len(w) - (single_penalty if len(w) == 1 else 0.0))
                 options.append((value, i))
         value, i = max(options, key=lambda o: (o[0], -o[1]))  # ties: the earliest start, as the SQL side
         best[j] = (value, best[i][1] + [sentence[i:j]])

@@ -30,13 +30,17 @@ def test_entropy_mode_equals_its_reference(corpus, request, tmp_path):
     assert lexicon_of(tmp_path / "w.duckdb") == expected
 
 
+def best_autonomy(sentence, autonomy, max_len, penalty):
+    return segment.most_probable(sentence, segment.piece_scores(autonomy, penalty), -penalty, max_len)
+
+
 def test_best_autonomy_golden():
     scores = {"中华": 1.0, "人民": 1.0, "中华人民": 0.2, "中": 0.0, "华": 0.0, "人": 0.0, "民": 0.0}
-    assert segment.best_autonomy("中华人民", scores, 4, 1.5) == ["中华", "人民"]  # 4 > 0.8
+    assert best_autonomy("中华人民", scores, 4, 1.5) == ["中华", "人民"]  # 4 > 0.8
     scores["中华人民"] = 1.2
-    assert segment.best_autonomy("中华人民", scores, 4, 1.5) == ["中华人民"]  # 4.8 > 4
-    assert segment.best_autonomy("中华人民", scores, 3, 1.5) == ["中华", "人民"]  # a 4-gram needs max_len 4
-    assert segment.best_autonomy("我", {}, 4, 1.5) == ["我"]  # an unknown character is still a piece
+    assert best_autonomy("中华人民", scores, 4, 1.5) == ["中华人民"]  # 4.8 > 4
+    assert best_autonomy("中华人民", scores, 3, 1.5) == ["中华", "人民"]  # a 4-gram needs max_len 4
+    assert best_autonomy("我", {}, 4, 1.5) == ["我"]  # an unknown character is still a piece
 
 
 def test_most_probable_golden():
@@ -117,7 +121,7 @@ def test_segment_errors(tmp_path):
 def test_huge_single_penalty_matches_the_reference():
     scores = {"中华": 1.0}
     for penalty in (1e301, 1e308):
-        got = segment.best_autonomy("中华人民共和国万岁", scores, 4, penalty)
+        got = best_autonomy("中华人民共和国万岁", scores, 4, penalty)
         assert got == reference.best_cut("中华人民共和国万岁", scores, 4, penalty)
         assert max(len(piece) for piece in got) <= 4
 
