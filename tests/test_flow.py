@@ -14,11 +14,12 @@ from tests.conftest import ROOT, lexicon_of, read_tsv, run_newword, write_lines
 pytestmark = pytest.mark.xdist_group("prefect")
 
 
-def run_flow(*args: str, cwd) -> subprocess.CompletedProcess:
+def run_flow(*args: str, cwd, module: str = "flows.lexicon_build", **extra_env: str) -> subprocess.CompletedProcess:
+    """A flow's command line in a subprocess, with no Prefect server configured (a temporary one starts)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PYTHONPATH"] = str(ROOT)
+    env.update(PYTHONPATH=str(ROOT), **extra_env)
     return subprocess.run(
-        [sys.executable, "-m", "flows.lexicon_build", *args],
+        [sys.executable, "-m", module, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -79,21 +80,10 @@ def test_failed_flow_run_keeps_previous_outputs(tmp_path, peoples_daily):
 
 def test_refresh_flow_publishes_through_the_same_code_path(tmp_path, peoples_daily):
     corpus = write_lines(tmp_path / "corpus.txt", peoples_daily[:2000])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PYTHONPATH"] = str(ROOT)
-    command = [
-        sys.executable,
-        "-m",
-        "flows.lexicon_refresh",
-        str(corpus),
-        "--home",
-        str(tmp_path / "home"),
-        "--min-count",
-        "5",
-        "--mode",
-        "reference",
-    ]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
+    home = str(tmp_path / "home")
+    done = run_flow(
+        str(corpus), "--home", home, "--min-count", "5", "--mode", "reference", cwd=tmp_path, module="flows.lexicon_refresh"
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "lexicon-refresh: published v000001" in done.stdout
     for step in ("documents", "lexicon", "run", "validate", "publish"):
@@ -134,22 +124,12 @@ def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peo
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-        env.update(PYTHONPATH=str(ROOT), NEWWORD_RETRY_DELAY_SECONDS="0")
         url = f"http://127.0.0.1:{server.server_address[1]}/news.txt"
-        command = [
-            sys.executable,
-            "-m",
-            "flows.lexicon_refresh",
-            url,
-            "--home",
-            str(tmp_path / "home"),
-            "--min-count",
-            "5",
-            "--mode",
-            "reference",
-        ]
-        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
+        home = str(tmp_path / "home")
+        done = run_flow(
+            url, "--home", home, "--min-count", "5", "--mode", "reference", cwd=tmp_path, module="flows.lexicon_refresh",
+            NEWWORD_RETRY_DELAY_SECONDS="0",
+        )  # fmt: skip
     finally:
         server.shutdown()
         server.server_close()
@@ -163,11 +143,6 @@ def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peo
 def test_flows_reject_bad_options_in_one_line(tmp_path, option):
     corpus = write_lines(tmp_path / "corpus.txt", ["中华人民共和国"] * 3)
     for module in ("flows.lexicon_build", "flows.lexicon_refresh"):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-        env["PYTHONPATH"] = str(ROOT)
-        done = subprocess.run(
-            [sys.executable, "-m", module, str(corpus), *option], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
-            check=False,
-        )  # fmt: skip
+        done = run_flow(str(corpus), *option, cwd=tmp_path, module=module)
         assert done.returncode == 1, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and option[0] in done.stderr, done.stderr
