@@ -447,34 +447,11 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_lines(name: str):
-    """The lines of a UTF-8 text file ('-': standard input), with a one-line error naming file:line."""
-    stream = sys.stdin.buffer if name == "-" else None
-    try:
-        handle = stream or open(name, "rb")  # noqa: SIM115
-    except FileNotFoundError:
-        raise NewwordError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise NewwordError(f"{name}: is a folder; segment takes text files") from None
-    except PermissionError:
-        raise NewwordError(f"{name}: permission denied") from None
-    try:
-        for number, raw in enumerate(handle, start=1):
-            if b"\x00" in raw:
-                raise NewwordError(f"{name}:{number}: binary data (NUL byte); segment takes UTF-8 text")
-            try:
-                yield raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                raise NewwordError(f"{name}:{number}: not UTF-8 (byte {exc.start + 1} of the line)") from None
-    finally:
-        if stream is None:
-            handle.close()
-
-
 def _segment(args: argparse.Namespace) -> int:
     import time
 
     from newword import publish
+    from newword.ingest import text_lines
 
     version = _home(args).version(args.version)
     segmenter = publish.segmenter(version)
@@ -488,9 +465,9 @@ def _segment(args: argparse.Namespace) -> int:
     inputs: list[tuple[str, list[str] | None]] = []
     for name in args.files:
         if name == "-":
-            inputs.append((name, list(_read_lines(name))))
+            inputs.append((name, list(text_lines(name))))
         else:
-            for _ in _read_lines(name):
+            for _ in text_lines(name):
                 pass
             inputs.append((name, None))
     scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp") if target else None
@@ -498,7 +475,7 @@ def _segment(args: argparse.Namespace) -> int:
     started, lines, characters = time.perf_counter(), 0, 0
     try:
         for name, held in inputs:
-            for line in held if held is not None else _read_lines(name):
+            for line in held if held is not None else text_lines(name):
                 out.write(" ".join(segmenter.tokens(line)) + "\n")
                 lines += 1
                 characters += len(line)

@@ -31,21 +31,11 @@ BANDS = ((100, None), (25, 99), (5, 24), (1, 4))
 
 
 def read_gold(path: Path) -> list[list[str]]:
-    """The gold words of every line (empty lines kept as empty lists), tags stripped."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise NewwordError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NewwordError(f"{path}: is a folder; --gold takes a file") from None
-    except UnicodeDecodeError as exc:
-        data = path.read_bytes()
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise NewwordError(f"{path}:{line}: not UTF-8 text (byte {column} of the line)") from None
-    if "\x00" in text:
-        raise NewwordError(f"{path}: binary file (NUL bytes); --gold takes UTF-8 text")
-    lines = [[word for token in line.split() if (word := _word(token))] for line in text.splitlines()]
+    """The gold words of every line (empty lines kept as empty lists), tags stripped; unreadable,
+    binary or non-UTF-8 files give ingest's one-line errors."""
+    from newword.ingest import text_lines
+
+    lines = [[word for token in line.split() if (word := _word(token))] for line in text_lines(str(path))]
     if not any(lines):
         raise NewwordError(f"{path}: no words: a gold file has one line of space-separated words per line")
     return lines

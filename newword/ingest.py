@@ -197,6 +197,14 @@ def _lines(source: Source) -> Iterator[tuple[int, str]]:
             raise NewwordError(f"{source.name}: corrupt gzip data: {exc}") from None
 
 
+def text_lines(name: str) -> Iterator[str]:
+    """The lines of a local text file ('-': standard input; gzip read through), with the same one-line
+    errors as ingest (binary content, invalid UTF-8 naming file:line, unreadable files)."""
+    path = Path("/dev/stdin") if name == "-" else Path(name)
+    for _, line in _lines(Source(name, path, "text")):
+        yield line
+
+
 def _whole_text(source: Source) -> str:
     return "\n".join(line for _, line in _lines(source))
 

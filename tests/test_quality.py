@@ -79,7 +79,7 @@ def test_read_gold_strips_pku_tags(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"\xff\xfe bad", "gold.txt:1: not UTF-8"), (b"\n\n", "no words"), (b"a\x00b", "binary file")],
+    [(b"\xff\xfe bad", "gold.txt:1: invalid UTF-8"), (b"\n\n", "no words"), (b"a\x00b", "binary file")],
 )
 def test_evaluate_bad_gold_is_one_line(tmp_path, content, message):
     path = tmp_path / "gold.txt"
@@ -142,7 +142,7 @@ def test_segment_checks_every_input_before_writing(tmp_path):
     for later in (str(tmp_path / "missing.txt"), str(bad)):
         done = run_newword("segment", str(corpus), later, "--home", str(home), "--quiet")
         assert done.returncode == 1 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert "bad.txt:2: not UTF-8" in done.stderr
+    assert "bad.txt:2: invalid UTF-8" in done.stderr
     done = run_newword("segment", str(corpus), "--home", str(home), "--output", str(tmp_path / "no" / "out.txt"))
     assert done.returncode == 1 and "out.txt: no such folder" in done.stderr
 
