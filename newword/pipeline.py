@@ -202,6 +202,8 @@ def run_step(build: Build, step: str) -> int:
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
         if build.accumulate and step in ("sentences", "ngram_counts"):
             rows = _count_incrementally(con, build, step)
+        elif step == "ngram_counts":
+            rows = count_ngrams(con, build.parameters())
         elif step == "cut" and build.settings.mode == "entropy":
             rows = _segmented_cut(con, build)
         elif step == "cut":
@@ -226,6 +228,19 @@ def run_step(build: Build, step: str) -> int:
         return rows
     finally:
         con.close()
+
+
+def count_ngrams(con, values: dict) -> int:
+    """Step 2 level by level (apriori): the distinct sentences as code points, the characters, then
+    each length n from the n-grams kept at n - 1; ngram_counts is all levels, as algorithm.md's."""
+    sqlfiles.materialise(con, "distinct_sentences", values, temporary=True)
+    sqlfiles.materialise(con, "character_counts", values, table="ngram_levels", temporary=True)
+    for n in range(2, values["max_n"] + 1):
+        sqlfiles.append(con, "ngram_levels", "ngram_level", {**values, "n": n})
+    rows = sqlfiles.materialise(con, "ngram_counts", values)
+    sqlfiles.drop(con, "ngram_levels")
+    sqlfiles.drop(con, "distinct_sentences")
+    return rows
 
 
 def _segmented_cut(con, build: Build) -> int:

@@ -62,8 +62,8 @@ class Settings:
             raise NewwordError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
         if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
             raise NewwordError(f"--max-n must be an integer >= 2 (got {self.max_n!r})")
-        if self.max_n > 16:
-            raise NewwordError(f"--max-n must be at most 16 (got {self.max_n})")
+        if self.max_n > 6:  # six 21-bit code points fill a 128-bit n-gram key (sql/intermediate/ngram_level.sql)
+            raise NewwordError(f"--max-n must be at most 6 (got {self.max_n}): n-grams are counted as 128-bit keys")
         if not isinstance(self.min_count, int) or isinstance(self.min_count, bool) or self.min_count < 1:
             raise NewwordError(f"--min-count must be an integer >= 1 (got {self.min_count!r})")
         if self.chars not in CHAR_CLASSES:

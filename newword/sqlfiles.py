@@ -52,10 +52,18 @@ def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | No
     return con.execute(text(name), bind(name, values or {})).fetchall()
 
 
-def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None, table: str | None = None) -> int:
-    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows."""
+def materialise(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    values: dict[str, Any] | None = None,
+    table: str | None = None,
+    temporary: bool = False,
+) -> int:
+    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows.
+    `temporary`: a TEMP table, gone with the connection (kept in memory, spilled when it must be)."""
     table = table or name
-    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
+    kind = "TEMP TABLE" if temporary else "TABLE"
+    con.execute(f'CREATE OR REPLACE {kind} "{table}" AS ' + text(name), bind(name, values or {}))
     return row_count(con, table)
 
 

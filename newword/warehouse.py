@@ -35,14 +35,21 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
     return con
 
 
+def default_memory_limit() -> str:
+    """Half the machine's memory, at most 4 GB: DuckDB spills beyond it (its own default, 80% of the
+    memory, lets a gigabyte corpus take most of the machine)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{min(4 * 2**30, total // 2) // 2**20}MiB"
+
+
 def configure(con: duckdb.DuckDBPyConnection) -> None:
-    """Threads and spilling: DuckDB defaults, unless NEWWORD_THREADS / NEWWORD_MEMORY_LIMIT say otherwise.
+    """Threads, memory and spilling: all cores; NEWWORD_MEMORY_LIMIT, else default_memory_limit(); spills
+    to NEWWORD_TEMP_DIRECTORY, else DuckDB's <database>.tmp beside the (scratch) database.
     DuckDB's own progress bar is off: newword prints its own progress (and --quiet means quiet)."""
     con.execute("SET enable_progress_bar = false")
     if threads := os.environ.get("NEWWORD_THREADS"):
         con.execute("SET threads = $threads", {"threads": int(threads)})
-    if limit := os.environ.get("NEWWORD_MEMORY_LIMIT"):
-        con.execute("SET memory_limit = $limit", {"limit": limit})
+    con.execute("SET memory_limit = $limit", {"limit": os.environ.get("NEWWORD_MEMORY_LIMIT") or default_memory_limit()})
     if spill := os.environ.get("NEWWORD_TEMP_DIRECTORY"):  # where DuckDB spills when memory runs short
         con.execute("SET temp_directory = $spill", {"spill": spill})
 

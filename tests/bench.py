@@ -45,23 +45,39 @@ class Peak:
     def reset(self) -> None:
         self.peak = self.rss()
 
+    @contextlib.contextmanager
+    def stage(self, stages: dict[str, dict], name: str):
+        """Time the block and record its peak memory as stages[name]."""
+        self.reset()
+        started = time.perf_counter()
+        yield
+        stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(self.peak, self.rss()) / 2**20}
 
-def child_newword(corpus: str, mode: str = "reference") -> dict:
+
+def fingerprint(pairs) -> str:
+    """The lexicon as a hash of its sorted (word, count) pairs: equal hashes, identical lexicons."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(f"{w}\t{c}" for w, c in sorted(pairs)).encode()).hexdigest()[:16]
+
+
+def child_newword(corpus: str, mode: str = "reference", validate: bool = False) -> dict:
     from newword import pipeline
+    from newword import validate as gate
     from newword.progress import Progress
     from newword.settings import Settings
 
     peak = Peak()
     stages: dict[str, dict] = {}
 
+    def measured(name):
+        return peak.stage(stages, name)
+
     class Measured(Progress):
         @contextlib.contextmanager
         def stage(self, name, number, total):
-            peak.reset()
-            started = time.perf_counter()
-            with super().stage(name, number, total) as info:
+            with measured(name), super().stage(name, number, total) as info:
                 yield info
-            stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(peak.peak, peak.rss()) / 2**20}
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -69,12 +85,27 @@ def child_newword(corpus: str, mode: str = "reference") -> dict:
         result = pipeline.discover(
             [corpus], Path(folder) / "w.duckdb", Path(folder) / "lex.tsv", settings, progress=Measured(quiet=True)
         )
+        discover_seconds = time.perf_counter() - started
+        discover_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if validate:  # the gate a refresh runs before publishing: every expectation suite on the warehouse
+            with measured("validate"):
+                report = gate.validate(Path(folder) / "w.duckdb", settings)
+            if not report.success:
+                raise SystemExit(f"bench: validation failed on {corpus}")
+            gx = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # GX runs in a child process
+            stages["validate"]["peak_mb"] = max(stages["validate"]["peak_mb"], gx)
         total = time.perf_counter() - started
+        with open(Path(folder) / "lex.tsv", encoding="utf-8") as lexicon:
+            next(lexicon)
+            lexicon_hash = fingerprint((line.split("\t")[0], int(line.split("\t")[1])) for line in lexicon)
     return {
         "stages": stages,
-        "seconds": total,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "seconds": discover_seconds,  # newword discover, the side compared with the reference
+        "peak_mb": discover_peak,
+        "end_to_end_seconds": total,  # with the validation gate
+        "end_to_end_peak_mb": max(discover_peak, *(stage["peak_mb"] for stage in stages.values())),
         "words": result.words,
+        "lexicon": lexicon_hash,
     }
 
 
@@ -84,12 +115,8 @@ def child_reference(corpus: str) -> dict:
     peak = Peak()
     stages: dict[str, dict] = {}
 
-    @contextlib.contextmanager
     def stage(name):
-        peak.reset()
-        started = time.perf_counter()
-        yield
-        stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(peak.peak, peak.rss()) / 2**20}
+        return peak.stage(stages, name)
 
     started = time.perf_counter()
     with stage("documents"):
@@ -110,11 +137,12 @@ def child_reference(corpus: str) -> dict:
         "seconds": total,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "words": len(lexicon),
+        "lexicon": fingerprint(lexicon.items()),
     }
 
 
-def run_child(side: str, corpus: str, mode: str = "reference") -> dict:
-    command = [sys.executable, __file__, "--child", side, corpus, "--mode", mode]
+def run_child(side: str, corpus: str, mode: str = "reference", validate: bool = False) -> dict:
+    command = [sys.executable, __file__, "--child", side, corpus, "--mode", mode] + (["--with-validation"] if validate else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"bench: {side} failed on {corpus}: {done.stderr.strip()[-500:]}")
@@ -197,42 +225,71 @@ def real_corpus(path: Path, size_bytes: int) -> None:
                     break
 
 
-SCALE_STAGES = [("documents",), ("sentences",), ("ngram_counts",), ("cohesion",), ("cut", "candidates"), ("lexicon",)]
+SCALE_STAGES = [
+    ("documents",),
+    ("sentences",),
+    ("ngram_counts",),
+    ("cohesion",),
+    ("cut", "candidates"),
+    ("lexicon",),
+    ("publish",),
+    ("validate",),
+]
 
 
-def bench_scale(sizes_mb: list[float], source: str, mode: str, reference_max_mb: float, chart: Path | None) -> None:
-    """One table: per corpus size, newword's per-stage time, total, seconds per MB and peak memory, and
-    the reference's time and peak memory where it can run (up to reference_max_mb)."""
-    heads = " | ".join("+".join(s) + " s" for s in SCALE_STAGES)
+def bench_scale(sizes_mb: list[float], sources: list[str], mode: str, reference_max_mb: float, chart: Path | None) -> None:
+    """One table: per corpus and size, newword's per-stage time and peak memory from ingest to the
+    validation gate, total, seconds per MB and peak memory, and the reference's time and peak memory
+    where it can run (up to reference_max_mb), with the lexicons checked identical."""
+    heads = " | ".join("+".join(s) + " s (MB)" for s in SCALE_STAGES)
     print(
-        f"| corpus | MB | M chars | {heads} | newword s | s/MB | newword peak MB | reference s | reference peak MB | speed-up |"
+        f"| corpus | MB | M chars | {heads} | discover s | s/MB | discover peak MB | reference s | reference peak MB "
+        "| speed-up | end to end s | end to end peak MB |"
     )
-    print("|---" * (9 + len(SCALE_STAGES)) + "|")
-    points = []
+    print("|---" * (11 + len(SCALE_STAGES)) + "|")
+    points: dict[str, list] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for size in sizes_mb:
-            path = Path(folder) / f"{source}-{size:g}MB.txt"
-            (synthetic_corpus if source == "synthetic" else real_corpus)(path, int(size * 1e6))
-            mb = path.stat().st_size / 1e6
-            with open(path, encoding="utf-8") as handle:
-                characters = sum(len(line) - 1 for line in handle)
-            ours = run_child("newword", str(path), mode)
-            ref = run_child("reference", str(path)) if mode == "reference" and mb <= reference_max_mb else None
-            if ref is not None and ref["words"] != ours["words"]:
-                raise SystemExit(f"bench: lexicon sizes differ at {mb:.0f} MB: newword {ours['words']}, reference {ref['words']}")
-            stages = " | ".join(f"{sum(ours['stages'][s]['seconds'] for s in group):.1f}" for group in SCALE_STAGES)
-            ref_cells = (
-                f"{ref['seconds']:.1f} | {ref['peak_mb']:,.0f} | {ref['seconds'] / ours['seconds']:.1f}x" if ref else "- | - | -"
-            )
-            print(
-                f"| {source} | {mb:.1f} | {characters / 1e6:.1f} | {stages} | {ours['seconds']:.1f} | {ours['seconds'] / mb:.2f} "
-                f"| {ours['peak_mb']:,.0f} | {ref_cells} |",
-                flush=True,
-            )
-            points.append((mb, ours["seconds"] / mb, ref["seconds"] / mb if ref else None))
+        for source in sources:
+            for size in sizes_mb:
+                path = Path(folder) / f"{source}-{size:g}MB.txt"
+                (synthetic_corpus if source == "synthetic" else real_corpus)(path, int(size * 1e6))
+                mb = path.stat().st_size / 1e6
+                with open(path, encoding="utf-8") as handle:
+                    characters = sum(len(line) - 1 for line in handle)
+                ours = run_child("newword", str(path), mode, validate=True)
+                ref = run_child("reference", str(path)) if mode == "reference" and mb <= reference_max_mb else None
+                if ref is not None and ref["lexicon"] != ours["lexicon"]:
+                    raise SystemExit(
+                        f"bench: the lexicons differ at {mb:.0f} MB: newword {ours['words']} words, reference {ref['words']}"
+                    )
+                path.unlink()
+                cells = []
+                for group in SCALE_STAGES:
+                    seconds = sum(ours["stages"][s]["seconds"] for s in group)
+                    peak = max(ours["stages"][s]["peak_mb"] for s in group)
+                    cells.append(f"{seconds:.1f} ({peak:,.0f})")
+                ref_cells = (
+                    f"{ref['seconds']:.1f} | {ref['peak_mb']:,.0f} | {ref['seconds'] / ours['seconds']:.1f}x"
+                    if ref
+                    else "- | - | -"
+                )
+                print(
+                    f"| {source} | {mb:.1f} | {characters / 1e6:.1f} | {' | '.join(cells)} | {ours['seconds']:.1f} "
+                    f"| {ours['seconds'] / mb:.2f} | {ours['peak_mb']:,.0f} | {ref_cells} "
+                    f"| {ours['end_to_end_seconds']:.1f} | {ours['end_to_end_peak_mb']:,.0f} |",
+                    flush=True,
+                )
+                points.setdefault(source, []).append((mb, ours["seconds"] / mb, ref["seconds"] / mb if ref else None))
+    print(
+        f"\nnewword {os.cpu_count()} cores, DuckDB memory limit {os.environ.get('NEWWORD_MEMORY_LIMIT') or 'default'}; --mode {mode}; "
+        "discover: ingest to the published warehouse and TSV, as `newword discover`; end to end: then the validation gate "
+        "(GX, in its own process); (MB): peak resident memory in the stage; lexicons identical where the reference ran."
+    )
     if chart:
-        chart.write_text(scaling_svg(points, f"{source} corpus, --mode {mode}"), encoding="utf-8")
-        print(f"\nchart: {chart}")
+        for source, series in points.items():
+            target = chart if len(points) == 1 else chart.with_name(f"{chart.stem}-{source}{chart.suffix}")
+            target.write_text(scaling_svg(series, f"{source} corpus, --mode {mode}"), encoding="utf-8")
+            print(f"chart: {target}")
 
 
 def scaling_svg(points: list[tuple[float, float, float | None]], title: str) -> str:
@@ -363,7 +420,7 @@ def main() -> None:
     )
     parser.add_argument("--scale", metavar="MB,...", help="instead: time discovery on corpora of these sizes (one table)")
     parser.add_argument(
-        "--source", choices=("synthetic", "real"), default="synthetic", help="--scale corpora (default synthetic)"
+        "--source", default="synthetic", help="--scale corpora: synthetic, real or both as real,synthetic (default synthetic)"
     )
     parser.add_argument(
         "--mode", choices=("reference", "entropy"), default="reference", help="newword's mode (default reference)"
@@ -373,9 +430,13 @@ def main() -> None:
     )
     parser.add_argument("--chart", type=Path, help="--scale: write the scaling chart (SVG) here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--with-validation", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale:
-        bench_scale([float(n) for n in args.scale.split(",")], args.source, args.mode, args.reference_max_mb, args.chart)
+        sources = args.source.split(",")
+        if not set(sources) <= {"synthetic", "real"}:
+            parser.error(f"--source: synthetic, real or real,synthetic (got {args.source})")
+        bench_scale([float(n) for n in args.scale.split(",")], sources, args.mode, args.reference_max_mb, args.chart)
         return
     if args.incremental:
         bench_incremental(args.incremental, 0.01)
@@ -385,7 +446,9 @@ def main() -> None:
         return
     if args.child:
         side, corpus = args.child
-        print(json.dumps(child_newword(corpus, args.mode) if side == "newword" else child_reference(corpus)))
+        print(
+            json.dumps(child_newword(corpus, args.mode, args.with_validation) if side == "newword" else child_reference(corpus))
+        )
         return
 
     from newword import corpora
@@ -401,13 +464,13 @@ def main() -> None:
                 path = Path(name)
             text = path.read_text(encoding="utf-8")
             ours, ref = best("newword", str(path), args.times), best("reference", str(path), args.times)
-            if ours["words"] != ref["words"]:
-                raise SystemExit(f"bench: lexicon sizes differ on {name}: newword {ours['words']}, reference {ref['words']}")
+            if ours["lexicon"] != ref["lexicon"]:
+                raise SystemExit(f"bench: the lexicons differ on {name}: newword {ours['words']} words, reference {ref['words']}")
             for line in table(Path(name).name, path.stat().st_size / 1e6, len(text), ours, ref):
                 print(line, flush=True)
     print(
         f"\nnewword {os.cpu_count()} cores; --mode reference with its defaults (max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125); "
-        "identical lexicon sizes checked."
+        "identical lexicons (word and count) checked."
     )
 
 

@@ -150,6 +150,7 @@ BAD_INPUTS["unreachable URL"] = (
 BAD_PARAMETERS = {
     "--max-n 1": (["--max-n", "1"], r"--max-n must be an integer >= 2 \(got 1\)"),
     "--max-n abc": (["--max-n", "abc"], r"--max-n must be an integer \(got 'abc'\)"),
+    "--max-n 7": (["--max-n", "7"], r"--max-n must be at most 6 \(got 7\): n-grams are counted as 128-bit keys"),
     "--min-count 0": (["--min-count", "0"], r"--min-count must be an integer >= 1 \(got 0\)"),
     "--min-count -3": (["--min-count", "-3"], r"--min-count must be an integer >= 1"),
     "malformed --min-cohesion": (["--min-cohesion", "2:5,3"], r"--min-cohesion: cannot read '3'"),

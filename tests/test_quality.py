@@ -8,6 +8,7 @@ measured by `newword evaluate` and tests/quality.py, and reported in the README,
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -199,6 +200,14 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(tmp_path / "spill")
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("476.8 MiB", "500.0 MB")
+    con.close()
+    monkeypatch.delenv("NEWWORD_MEMORY_LIMIT")
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2
+    expected = min(4 * 2**30, half)  # the default: half the memory, at most 4 GiB
+    shown = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]  # e.g. "3.9 GiB"
+    number, unit = shown.split()
+    assert abs(float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] - expected) < 0.06 * 2**30
     con.close()
 
 

@@ -13,7 +13,7 @@ import math
 import duckdb
 import pytest
 
-from newword import sqlfiles
+from newword import pipeline, sqlfiles
 from newword.settings import CHAR_CLASSES
 
 GOLDEN: set[str] = set()  # statement names covered here; a convention test checks it is all of sql/
@@ -37,8 +37,8 @@ def table(con, name: str, columns: str, rows: list[tuple]) -> None:
         con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in rows[0])})", rows)
 
 
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
+def rows(con, sql: str, values: dict | None = None) -> list[tuple]:
+    return con.execute(sql, values or {}).fetchall()
 
 
 @covers("documents")
@@ -98,17 +98,50 @@ def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
 
 
 @covers("ngram_counts")
+@covers("distinct_sentences")
+@covers("character_counts")
+@covers("ngram_level")
 def test_ngram_counts_never_cross_sentences(con):
     table(con, "sentences", "sentence VARCHAR", [("中华人民",), ("人民",), ("华人",)])
-    sqlfiles.materialise(con, "ngram_counts", {"max_n": 3, "min_count": 1})
+    pipeline.count_ngrams(con, {"max_n": 3, "min_count": 1})
     got = {(w, n): c for w, n, c in rows(con, "SELECT ngram, length, count FROM ngram_counts")}
     assert got == {
         ("中", 1): 1, ("华", 1): 2, ("人", 1): 3, ("民", 1): 2,
         ("中华", 2): 1, ("华人", 2): 2, ("人民", 2): 2,
         ("中华人", 3): 1, ("华人民", 3): 1,
     }  # fmt: skip
-    sqlfiles.materialise(con, "ngram_counts", {"max_n": 3, "min_count": 2})
+    pipeline.count_ngrams(con, {"max_n": 3, "min_count": 2})
     assert rows(con, "SELECT ngram, count FROM ngram_counts") == [("人", 3), ("人民", 2), ("华", 2), ("华人", 2), ("民", 2)]
+    assert not sqlfiles.exists(con, "ngram_levels") and not sqlfiles.exists(con, "distinct_sentences")
+
+
+@covers("distinct_sentences")
+def test_distinct_sentences_are_code_points(con):
+    table(con, "sentences", "sentence VARCHAR", [("中华",), ("中华",), ("𠀀a",)])
+    got = rows(con, "SELECT sentence, occurrences, codes FROM (" + sqlfiles.text("distinct_sentences") + ") ORDER BY sentence")
+    assert got == [("中华", 2, [0x4E2D, 0x534E]), ("𠀀a", 1, [0x20000, ord("a")])]
+
+
+@covers("ngram_level")
+def test_ngram_level_keeps_only_ngrams_whose_parts_are_kept(con):
+    """Apriori: 甲乙丙 (count 2) is not even grouped when 乙丙 was not kept; the key round-trips six
+    code points, the largest included."""
+    table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [("甲乙", 2, 2), ("\U0010ffff𠀀", 2, 2)])
+    table(con, "distinct_sentences", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [
+        ("甲乙丙", 2, [ord(c) for c in "甲乙丙"]),
+        ("甲乙甲乙", 1, [ord(c) for c in "甲乙甲乙"]),
+    ])  # fmt: skip
+    values = {"n": 3, "min_count": 1}
+    assert rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", values)) == []
+    table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [("甲乙", 2, 3), ("乙丙", 2, 2), ("乙甲", 2, 1)])
+    got = sorted(rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", values)))
+    assert got == [("乙甲乙", 3, 1), ("甲乙丙", 3, 2), ("甲乙甲", 3, 1)]
+    wide = "\U0010ffff𠀀甲\U0010ffff乙𠀀"
+    table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [(wide[:5], 5, 1), (wide[1:], 5, 1)])
+    table(
+        con, "distinct_sentences", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [(wide, 1, [ord(c) for c in wide])]
+    )
+    assert rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", {"n": 6, "min_count": 1})) == [(wide, 6, 1)]
 
 
 @covers("cohesion")
