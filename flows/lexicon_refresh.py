@@ -31,6 +31,7 @@ from newword.settings import from_options
 from newword.validate import SizeBand
 
 SOURCE_RETRIES = 3
+SHARD_RETRIES = 2
 SOURCE_RETRY_DELAY_SECONDS = 10
 
 
@@ -58,6 +59,25 @@ def as_task(name: str, function: Callable[..., Any], *args: Any) -> Any:
         )
         return retrying(*args)
     return task(function, name=name, cache_policy=NO_CACHE)(*args)
+
+
+def shard_tasks(function: Callable[..., Any], arguments: list[tuple]) -> list:
+    """newword.distributed's Mapper in a flow: one Prefect task per shard or partition, submitted to
+    the flow's task runner (a DaskTaskRunner on --cluster) and retried if it fails."""
+    shard_task = task(function, name=function.__name__.replace("_", "-"), cache_policy=NO_CACHE, retries=SHARD_RETRIES)
+    futures = [shard_task.submit(*args) for args in arguments]
+    return [future.result() for future in futures]
+
+
+def on_cluster(flow_function: Any, cluster: str | None) -> Any:
+    """The flow, with its tasks sent to the Dask scheduler at `cluster` (prefect-dask) when given."""
+    if not cluster:
+        return flow_function
+    from prefect_dask import DaskTaskRunner
+
+    from newword.cluster import check_address
+
+    return flow_function.with_options(task_runner=DaskTaskRunner(address=check_address(cluster)))
 
 
 def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
@@ -122,8 +142,10 @@ def lexicon_refresh(
     known_words: str | None = None,
     date_field: str | None = None,
     window_days: float | None = None,
+    cluster: str | None = None,
 ) -> dict:
-    """Add new documents to the home's corpus, rebuild, validate, publish a new version."""
+    """Add new documents to the home's corpus, rebuild, validate, publish a new version. With `cluster`
+    (run the flow through on_cluster), the counting and the reference-mode cut run as shard tasks."""
     where = Home(Path(home) if home else default_home())
     try:
         outcome = refresh.refresh(
@@ -144,6 +166,7 @@ def lexicon_refresh(
             call=as_task,
             known_words=known_words,
             window_days=window_days,
+            mapper=shard_tasks if cluster else None,
         )
     except Exception as error:
         failure_artifact(error)
@@ -164,11 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
     parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
     parser.add_argument("--allow-size-change", action="store_true")
+    parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
     cli.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
         cli.settings_from(args)  # fail fast, before a flow run starts
-        summary = lexicon_refresh(
+        summary = on_cluster(lexicon_refresh, args.cluster)(
+            cluster=args.cluster,
             sources=args.sources,
             home=args.home,
             min_size_ratio=args.min_size_ratio,

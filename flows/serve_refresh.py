@@ -26,8 +26,9 @@ from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron, Interval
 
-from flows.lexicon_refresh import lexicon_refresh
+from flows.lexicon_refresh import lexicon_refresh, on_cluster
 from newword import cli
+from newword.cluster import check_address
 from newword.errors import NewwordError
 from newword.home import default_home
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
     parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
     parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
+    parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
     cli.add_discovery_options(parser)
     return parser
 
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cli.settings_from(args)  # a bad value fails here, not in every scheduled run
+        if args.cluster:
+            check_address(args.cluster)
     except NewwordError as exc:
         print(f"serve_refresh: error: {exc}", file=sys.stderr)
         return 2
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     schedules = [Cron(args.cron, timezone=args.timezone)]
     if args.interval:
         schedules.append(Interval(datetime.timedelta(seconds=args.interval)))
-    deployment = lexicon_refresh.to_deployment(
+    deployment = on_cluster(lexicon_refresh, args.cluster).to_deployment(
         name=args.name,
         schedules=schedules,
         parameters={
@@ -73,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             "home": os.path.abspath(args.home) if args.home else str(default_home()),
             "min_size_ratio": args.min_size_ratio,
             "max_size_ratio": args.max_size_ratio,
+            "cluster": args.cluster,
             **cli.flow_parameters(args),
         },
         description="newword: refresh the lexicon from new documents on a schedule",

@@ -7,6 +7,7 @@ traceback. Set NEWWORD_DEBUG=1 to see the traceback of an unexpected error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -283,23 +284,37 @@ def _ratio(text: str) -> float | None:
     return value
 
 
+CLUSTER_HELP = (
+    "run the n-gram counting (and in reference mode the cut) as tasks on this Dask scheduler; its workers must "
+    "import newword and see HOME at the same path (default: everything on this machine)"
+)
+
+
 def _refresh(args: argparse.Namespace) -> int:
     from newword import refresh
     from newword.progress import Progress
     from newword.validate import SizeBand
 
     home = _home(args)
-    outcome = refresh.refresh(
-        args.sources,
-        home,
-        settings_from(args),
-        ingest_options_from(args),
-        SizeBand(args.min_size_ratio, args.max_size_ratio),
-        allow_size_change=args.allow_size_change,
-        call=refresh.progress_call(Progress(quiet=args.quiet)),
-        known_words=args.known_words,
-        window_days=args.window_days,
-    )
+    settings = settings_from(args)
+    with contextlib.ExitStack() as stack:
+        mapper = None
+        if args.cluster:
+            from newword import cluster
+
+            mapper = stack.enter_context(cluster.dask_mapper(args.cluster))
+        outcome = refresh.refresh(
+            args.sources,
+            home,
+            settings,
+            ingest_options_from(args),
+            SizeBand(args.min_size_ratio, args.max_size_ratio),
+            allow_size_change=args.allow_size_change,
+            call=refresh.progress_call(Progress(quiet=args.quiet)),
+            known_words=args.known_words,
+            window_days=args.window_days,
+            mapper=mapper,
+        )
     if outcome.version is None:
         print(f"{outcome.message} ({home.path})")
         return 0
@@ -630,6 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--max-size-ratio", type=_ratio, default=None, help="nor grow beyond this multiple of it (default none)")
     refresh.add_argument("--allow-size-change", action="store_true", help="skip the lexicon-size check for this refresh")
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+    refresh.add_argument("--cluster", metavar="tcp://HOST:8786", help=CLUSTER_HELP)
     add_discovery_options(refresh)
     refresh.set_defaults(run=_refresh)
 

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from newword import __version__, ingest, segment, sqlfiles, warehouse
+from newword import __version__, distributed, ingest, segment, sqlfiles, warehouse
 from newword.errors import NewwordError
 from newword.progress import Progress
 from newword.settings import Settings
@@ -192,16 +192,20 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
     return rows
 
 
-def run_step(build: Build, step: str) -> int:
-    """Run one step of algorithm.md (a stage after documents) into its table; return its rows."""
+def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None) -> int:
+    """Run one step of algorithm.md (a stage after documents) into its table; return its rows.
+
+    With a `mapper` (a refresh on a cluster), the counting of new n-grams and, in reference mode, the
+    cut run as tasks over shards (newword.distributed); the tables they leave are the same."""
     if step not in STAGES[1:]:
         raise ValueError(f"unknown step {step!r}")
     con = warehouse.connect(build.scratch_db)
     try:
+        on_cluster = mapper is not None and build.settings.mode == "reference"
         if step == "cohesion":
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
         if build.accumulate and step in ("sentences", "ngram_counts"):
-            rows = _count_incrementally(con, build, step)
+            rows = _count_incrementally(con, build, step, mapper)
         elif step == "ngram_counts":
             rows = count_ngrams(con, build.parameters())
         elif step == "cut" and build.settings.mode == "entropy":
@@ -209,7 +213,10 @@ def run_step(build: Build, step: str) -> int:
         elif step == "cut":
             for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
                 sqlfiles.drop(con, table)
-            rows = sqlfiles.materialise(con, step, build.parameters())
+            if on_cluster:  # cut in the workers, kept per piece
+                rows = distributed.cut_pieces(con, build.parameters(), build.workdir / "exchange", mapper)
+            else:
+                rows = sqlfiles.materialise(con, step, build.parameters())
         elif step == "lexicon" and build.settings.mode == "entropy":  # algorithm.md's step 6, then the word filters
             sqlfiles.materialise(con, "lexicon", build.parameters(), table="cohesive_candidates")
             rows = sqlfiles.materialise(con, "segmented_lexicon", build.parameters(), table="lexicon")
@@ -275,7 +282,7 @@ def _counted_through(con, build: Build) -> int:
     return rows[0][0] if rows else 0
 
 
-def _count_incrementally(con, build: Build, step: str) -> int:
+def _count_incrementally(con, build: Build, step: str, mapper: distributed.Mapper | None = None) -> int:
     """Sentences and n-gram counts of a refresh: only the new documents are split and counted, and
     their counts are merged into the full counts (ngram_totals), so the result equals a full recount."""
     values = {**build.parameters(), "after_doc_id": _counted_through(con, build)}
@@ -284,7 +291,10 @@ def _count_incrementally(con, build: Build, step: str) -> int:
             return sqlfiles.materialise(con, "sentences", values)
         sqlfiles.append(con, "sentences", "sentences", values)
         return sqlfiles.row_count(con, "sentences")
-    sqlfiles.materialise(con, "new_ngram_counts", values)
+    if mapper is None:
+        sqlfiles.materialise(con, "new_ngram_counts", values)
+    else:
+        distributed.count_new_ngrams(con, values, build.workdir / "exchange", mapper)
     if values["after_doc_id"] == 0:
         sqlfiles.rename(con, "new_ngram_counts", "ngram_totals")
     else:

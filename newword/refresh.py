@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from newword import failpoints, ingest, pipeline, publish
+from newword.distributed import Mapper
 from newword.errors import NewwordError
 from newword.home import Home, Version
 from newword.progress import Progress
@@ -93,6 +94,7 @@ def refresh(
     call: Call = _direct,
     known_words: str | None = None,
     window_days: float | None = None,
+    mapper: Mapper | None = None,
 ) -> Outcome:
     band = band or SizeBand()
     with home.lock():
@@ -113,7 +115,7 @@ def refresh(
             if published and new_documents == 0:
                 return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current")
             for step in pipeline.STAGES[1:]:
-                call(step, pipeline.run_step, build, step)
+                call(step, pipeline.run_step, build, step, mapper)
             call("run", pipeline.record_run, build)
             if published:  # a refresh killed after publishing left the warehouse behind its version
                 call("publish", publish.adopt_warehouse, home, build)

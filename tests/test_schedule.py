@@ -5,83 +5,14 @@ and a failed run keeps the previous version with the reason in its logs and arti
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, write_lines
+from tests.conftest import start, stop, wait_for, write_lines
 
 pytestmark = pytest.mark.xdist_group("prefect")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(command: list[str], env: dict, log) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(folder / "home"),
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_UI_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
-        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
-        "PYTHONPATH": str(ROOT),
-        "NEWWORD_RETRY_DELAY_SECONDS": "1",
-    }
-    log = open(folder / "server.log", "w")  # noqa: SIM115
-    process = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
-
-    def healthy() -> bool:
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_for(healthy, 90, "the Prefect server")
-        yield env
-    finally:
-        stop(process)
-        log.close()
 
 
 def read(coroutine_function):

@@ -13,7 +13,7 @@ import math
 import duckdb
 import pytest
 
-from newword import pipeline, sqlfiles
+from newword import distributed, pipeline, sqlfiles
 from newword.settings import CHAR_CLASSES
 
 GOLDEN: set[str] = set()  # statement names covered here; a convention test checks it is all of sql/
@@ -197,6 +197,50 @@ def test_cut_adjacent_occurrences_stay_apart_and_max_n_limits(con):
     assert _cut(con, ["中华人民共和国"], ["中华", "人民", "和国"]) == [
         ("中华人民共和国", 1, 1, "中华", 2), ("中华人民共和国", 1, 3, "人民", 2), ("中华人民共和国", 1, 6, "和国", 2),
     ]  # fmt: skip
+
+
+@covers("new_characters")
+@covers("shard_sentences")
+@covers("shard_input")
+@covers("shard_ngram_parts")
+@covers("partition_totals")
+@covers("reduced_counts")
+def test_sharded_counting_equals_the_local_count(con, tmp_path, monkeypatch):
+    """Counting on a cluster, with the tasks run here: the new sentences (documents after 1) sharded
+    four ways, counted per shard, partitioned by n-gram and summed: the local new_ngram_counts."""
+    monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", "1")  # a shard per character: 4 shards, 4 partitions
+    sentences = [(1, "中华人民"), (2, "人民"), (2, "华人"), (3, "人民"), (3, "中")]
+    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR, length BIGINT", [(d, s, len(s)) for d, s in sentences])
+    values = {"max_n": 3, "after_doc_id": 1}
+    assert sqlfiles.query(con, "new_characters", values) == [(7,)]
+    sqlfiles.materialise(con, "new_ngram_counts", values)
+    local = rows(con, "SELECT ngram, length, count FROM new_ngram_counts ORDER BY ngram")
+    assert local == [("中", 1, 1), ("人", 1, 3), ("人民", 2, 2), ("华", 1, 1), ("华人", 2, 1), ("民", 1, 2)]
+    sqlfiles.drop(con, "new_ngram_counts")
+    distributed.count_new_ngrams(con, values, tmp_path / "exchange", distributed.local_map)
+    assert rows(con, "SELECT ngram, length, count FROM new_ngram_counts ORDER BY ngram") == local
+    assert not (tmp_path / "exchange").exists()
+
+
+@covers("cohesive_broadcast")
+@covers("cohesive_input")
+@covers("shard_piece_parts")
+@covers("reduced_cut")
+def test_sharded_cut_keeps_the_local_cut_per_piece(con, tmp_path, monkeypatch):
+    """The cut on a cluster: the same pieces with the same total occurrences, one row per piece."""
+    monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", "3")
+    local = _cut(con, ["中华人民", "中华人民", "人民", "各项目进展", "人民"], ["中华", "人民", "各项", "项目"])
+    per_piece: dict[tuple, int] = {}
+    for _, occurrences, _, piece, length in local:
+        per_piece[(piece, length)] = per_piece.get((piece, length), 0) + occurrences
+    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR, length BIGINT", [
+        (1, "中华人民", 4), (2, "中华人民", 4), (2, "人民", 2), (3, "各项目进展", 5), (3, "人民", 2),
+    ])  # fmt: skip
+    distributed.cut_pieces(con, {"max_n": 4}, tmp_path / "exchange", distributed.local_map)
+    got = rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut")
+    assert got == [(None, c, None, piece, n) for (piece, n), c in sorted(per_piece.items())]
+    assert got == [(None, 2, None, "中华", 2), (None, 4, None, "人民", 2), (None, 1, None, "各项目", 3)]
+    assert not (tmp_path / "exchange").exists()
 
 
 @covers("candidates")

@@ -1,0 +1,142 @@
+"""Scale-out: the heavy stages as many small DuckDB jobs that workers of a cluster run, exchanging
+Parquet files in a folder every worker sees.
+
+Counting (map, then reduce):
+- the new sentences are written as shards, by a hash of the sentence (shard_sentences);
+- each shard is counted by DuckDB in a worker with the same statement as a local refresh
+  (new_ngram_counts), and its counts are written partitioned by a hash of the n-gram;
+- each partition is summed by one task (partition_totals). An n-gram never crosses a sentence and
+  every count of an n-gram lands in its one partition, so the sums are exact.
+
+The cut (reference mode): every sentence, sharded the same way, is cut in a worker with the cohesive
+n-grams broadcast (cut.sql unchanged); each shard's pieces are counted, partitioned and reduced like
+the n-grams into the cut table kept per piece (reduced_cut), which candidates.sql counts unchanged.
+
+Every task is a pure function of paths that rewrites its own output whole, so a task that dies with
+its worker and runs again elsewhere leaves the result exact. Where tasks run is the caller's: a
+`Mapper` maps a function over argument tuples and returns the results in order (local_map here;
+dask.distributed from the CLI; prefect-dask tasks in flows/lexicon_refresh.py).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from newword import failpoints, sqlfiles
+
+Mapper = Callable[[Callable[..., Any], list[tuple]], list]
+
+CHARACTERS_PER_SHARD = 8_000_000  # about 25 MB of Chinese: a shard's counting stays well under 1 GB
+
+
+def local_map(function: Callable[..., Any], arguments: list[tuple]) -> list:
+    """Run the tasks one after another in this process."""
+    return [function(*args) for args in arguments]
+
+
+def shard_count(characters: int) -> int:
+    """Shards (and partitions) for this many characters: bounded work per task, at least two.
+    NEWWORD_SHARD_CHARACTERS changes the characters per shard (default 8 million, about 25 MB)."""
+    per_shard = int(os.environ.get("NEWWORD_SHARD_CHARACTERS") or CHARACTERS_PER_SHARD)
+    return max(2, math.ceil(characters / per_shard))
+
+
+def _worker_connection() -> duckdb.DuckDBPyConnection:
+    from newword import warehouse
+
+    con = duckdb.connect()  # in memory: a task keeps nothing but the files it writes
+    warehouse.configure(con)
+    return con
+
+
+def _shards(folder: Path) -> list[str]:
+    return sorted(str(path) for path in folder.glob("shard=*"))
+
+
+def write_shards(con: duckdb.DuckDBPyConnection, folder: Path, after_doc_id: int, shards: int) -> list[str]:
+    """The sentences of documents after `after_doc_id`, as Parquet shards under `folder`."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sqlfiles.execute(con, "shard_sentences", {"after_doc_id": after_doc_id, "shards": shards, "target": str(folder)})
+    return _shards(folder)
+
+
+def count_shard(shard: str, target: str, max_n: int, partitions: int) -> str:
+    """Task: count one shard's n-grams (every one, whatever its count), partitioned by n-gram."""
+    failpoints.reach("count_shard")
+    con = _worker_connection()
+    try:
+        sqlfiles.materialise(con, "shard_input", {"shard_files": f"{shard}/*.parquet"}, table="sentences")
+        sqlfiles.materialise(con, "new_ngram_counts", {"max_n": max_n, "after_doc_id": 0})
+        sqlfiles.execute(con, "shard_ngram_parts", {"partitions": partitions, "target": target})
+    finally:
+        con.close()
+    return target
+
+
+def cut_shard(shard: str, cohesive_file: str, target: str, max_n: int, partitions: int) -> str:
+    """Task: cut one shard with the broadcast cohesive n-grams; its pieces counted, partitioned by piece."""
+    con = _worker_connection()
+    try:
+        sqlfiles.materialise(con, "shard_input", {"shard_files": f"{shard}/*.parquet"}, table="sentences")
+        sqlfiles.materialise(con, "cohesive_input", {"cohesive_file": cohesive_file}, table="cohesion")
+        sqlfiles.materialise(con, "cut", {"max_n": max_n})
+        sqlfiles.execute(con, "shard_piece_parts", {"partitions": partitions, "target": target})
+    finally:
+        con.close()
+    return target
+
+
+def sum_partition(parts: str, part: int, target: str) -> str:
+    """Task: one partition's counts from every shard's folder under `parts`, summed into `target`."""
+    con = _worker_connection()
+    try:
+        sqlfiles.execute(con, "partition_totals", {"part_files": f"{parts}/*/part={part}/*.parquet", "target": target})
+    finally:
+        con.close()
+    return target
+
+
+def _map_reduce(mapper: Mapper, folder: Path, task: Callable[..., str], arguments: list[tuple], partitions: int) -> str:
+    """Run the map tasks (each writes folder/parts/<shard>), then one sum per partition that has
+    files; return the glob of the totals."""
+    (folder / "parts").mkdir()
+    (folder / "totals").mkdir()
+    mapper(task, arguments)
+    present = sorted({int(p.name.removeprefix("part=")) for p in (folder / "parts").glob("*/part=*")})
+    mapper(sum_partition, [(str(folder / "parts"), part, str(folder / "totals" / f"{part}.parquet")) for part in present])
+    return str(folder / "totals" / "*.parquet")
+
+
+def count_new_ngrams(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mapper: Mapper) -> int:
+    """new_ngram_counts of a refresh, counted on the cluster: the table a local count would make."""
+    shards = shard_count(sqlfiles.query(con, "new_characters", values)[0][0] or 0)
+    names = write_shards(con, folder / "sentences", values["after_doc_id"], shards)
+    arguments = [(shard, str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
+    totals = _map_reduce(mapper, folder, count_shard, arguments, shards) if names else None
+    if totals is None:  # no new sentence: an empty table of the same shape
+        return sqlfiles.materialise(con, "new_ngram_counts", values)
+    rows = sqlfiles.materialise(con, "reduced_counts", {"total_files": totals}, table="new_ngram_counts")
+    shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def cut_pieces(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mapper: Mapper) -> int:
+    """Step 4 (reference mode) on the cluster: the cut table kept per piece (reduced_cut), from which
+    candidates.sql counts exactly what it counts from a local cut."""
+    shards = shard_count(sqlfiles.query(con, "new_characters", {**values, "after_doc_id": 0})[0][0] or 0)
+    names = write_shards(con, folder / "sentences", 0, shards)
+    cohesive = folder / "cohesive.parquet"
+    sqlfiles.execute(con, "cohesive_broadcast", {"target": str(cohesive)})
+    arguments = [(shard, str(cohesive), str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
+    totals = _map_reduce(mapper, folder, cut_shard, arguments, shards)
+    rows = sqlfiles.materialise(con, "reduced_cut", {"total_files": totals}, table="cut")
+    shutil.rmtree(folder, ignore_errors=True)
+    return rows
