@@ -2,6 +2,7 @@
 -- grain: one row per n-gram of branching.
 -- reads: branching.
 -- parameters: none.
+-- No ORDER BY: an intermediate table, read by joins and GROUP BYs (sorting it cost up to a fifth of the step).
 -- nVBE (Magistry & Sagot 2012): the variation of branching entropy is the entropy gained by adding
 -- the n-gram's last character (right) or first character (left) to its shorter part, which is x
 -- without that character (for one character: the entropy of the character distribution itself).
@@ -46,4 +47,3 @@ SELECT
     count,
     coalesce(left_score, 0) + coalesce(right_score, 0) AS autonomy
 FROM standardised
-ORDER BY ngram

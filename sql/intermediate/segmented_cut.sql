@@ -2,6 +2,7 @@
 -- grain: one row per piece per distinct sentence (sentence, piece_start), single characters included.
 -- reads: the file $pieces_path, written by newword.pipeline from sentences and autonomy.
 -- parameters: $pieces_path (tab-separated: sentence, occurrences, piece_start, piece).
+-- No ORDER BY: an intermediate table, read by joins and GROUP BYs (sorting it cost up to a fifth of the step).
 -- The dynamic programme (newword.segment.best_autonomy) runs in Python; this statement only loads
 -- its output, in the same shape as the reference cut.
 SELECT
@@ -18,4 +19,3 @@ FROM read_csv(
     escape = '',
     columns = {'sentence': 'VARCHAR', 'sentence_occurrences': 'BIGINT', 'piece_start': 'BIGINT', 'piece': 'VARCHAR'}
 )
-ORDER BY sentence, piece_start
