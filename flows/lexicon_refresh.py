@@ -22,6 +22,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from newword import cli, refresh
 from newword.errors import NewwordError, SourceUnavailable
@@ -70,14 +71,16 @@ def shard_tasks(function: Callable[..., Any], arguments: list[tuple]) -> list:
 
 
 def on_cluster(flow_function: Any, cluster: str | None) -> Any:
-    """The flow, with its tasks sent to the Dask scheduler at `cluster` (prefect-dask) when given."""
+    """The flow, with its tasks sent to the Dask scheduler at `cluster` (prefect-dask) when given;
+    an unreachable scheduler or one without workers is a NewwordError here, not in the flow run."""
     if not cluster:
         return flow_function
     from prefect_dask import DaskTaskRunner
 
-    from newword.cluster import check_address
+    from newword.cluster import connect
 
-    return flow_function.with_options(task_runner=DaskTaskRunner(address=check_address(cluster)))
+    connect(cluster).close()
+    return flow_function.with_options(task_runner=DaskTaskRunner(address=cluster))
 
 
 def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
@@ -147,6 +150,9 @@ def lexicon_refresh(
     """Add new documents to the home's corpus, rebuild, validate, publish a new version. With `cluster`
     (run the flow through on_cluster), the counting and the reference-mode cut run as shard tasks."""
     where = Home(Path(home) if home else default_home())
+    runner = FlowRunContext.get().task_runner
+    if cluster and type(runner).__name__ != "DaskTaskRunner":  # a run's parameters cannot change the runner
+        raise NewwordError("the cluster parameter needs the flow started or served with --cluster (its Dask task runner)")
     try:
         outcome = refresh.refresh(
             sources,

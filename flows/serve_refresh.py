@@ -28,7 +28,6 @@ from prefect.schedules import Cron, Interval
 
 from flows.lexicon_refresh import lexicon_refresh, on_cluster
 from newword import cli
-from newword.cluster import check_address
 from newword.errors import NewwordError
 from newword.home import default_home
 
@@ -58,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cli.settings_from(args)  # a bad value fails here, not in every scheduled run
-        if args.cluster:
-            check_address(args.cluster)
+        flow_function = on_cluster(lexicon_refresh, args.cluster)  # an unreachable scheduler too
     except NewwordError as exc:
         print(f"serve_refresh: error: {exc}", file=sys.stderr)
         return 2
@@ -69,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     schedules = [Cron(args.cron, timezone=args.timezone)]
     if args.interval:
         schedules.append(Interval(datetime.timedelta(seconds=args.interval)))
-    deployment = on_cluster(lexicon_refresh, args.cluster).to_deployment(
+    deployment = flow_function.to_deployment(
         name=args.name,
         schedules=schedules,
         parameters={

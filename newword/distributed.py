@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 
 from newword import failpoints, sqlfiles
+from newword.errors import NewwordError
 
 Mapper = Callable[[Callable[..., Any], list[tuple]], list]
 
@@ -49,10 +50,14 @@ def shard_count(characters: int) -> int:
 
 
 def _worker_connection() -> duckdb.DuckDBPyConnection:
+    """In memory (a task keeps nothing but the files it writes), configured as the warehouse is, but
+    with one thread unless NEWWORD_THREADS says otherwise: a worker runs one task per core."""
     from newword import warehouse
 
-    con = duckdb.connect()  # in memory: a task keeps nothing but the files it writes
+    con = duckdb.connect()
     warehouse.configure(con)
+    if not os.environ.get("NEWWORD_THREADS"):
+        con.execute("SET threads = 1")
     return con
 
 
@@ -68,8 +73,17 @@ def write_shards(con: duckdb.DuckDBPyConnection, folder: Path, after_doc_id: int
     return _shards(folder)
 
 
-def count_shard(shard: str, target: str, max_n: int, partitions: int) -> str:
-    """Task: count one shard's n-grams (every one, whatever its count), partitioned by n-gram."""
+def _written(target: str) -> list[tuple[int, list[str]]]:
+    """(partition, files) a map task wrote under `target`, listed by the worker that wrote them."""
+    found: dict[int, list[str]] = {}
+    for path in sorted(Path(target).glob("part=*/*.parquet")):
+        found.setdefault(int(path.parent.name.removeprefix("part=")), []).append(str(path))
+    return sorted(found.items())
+
+
+def count_shard(shard: str, target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
+    """Task: count one shard's n-grams (every one, whatever its count), partitioned by n-gram; return
+    the files written per partition."""
     failpoints.reach("count_shard")
     con = _worker_connection()
     try:
@@ -78,10 +92,10 @@ def count_shard(shard: str, target: str, max_n: int, partitions: int) -> str:
         sqlfiles.execute(con, "shard_ngram_parts", {"partitions": partitions, "target": target})
     finally:
         con.close()
-    return target
+    return _written(target)
 
 
-def cut_shard(shard: str, cohesive_file: str, target: str, max_n: int, partitions: int) -> str:
+def cut_shard(shard: str, cohesive_file: str, target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
     """Task: cut one shard with the broadcast cohesive n-grams; its pieces counted, partitioned by piece."""
     con = _worker_connection()
     try:
@@ -91,40 +105,58 @@ def cut_shard(shard: str, cohesive_file: str, target: str, max_n: int, partition
         sqlfiles.execute(con, "shard_piece_parts", {"partitions": partitions, "target": target})
     finally:
         con.close()
-    return target
+    return _written(target)
 
 
-def sum_partition(parts: str, part: int, target: str) -> str:
-    """Task: one partition's counts from every shard's folder under `parts`, summed into `target`."""
+def sum_partition(files: list[str], target: str) -> str:
+    """Task: one partition's counts, from the files every shard wrote for it, summed into `target`."""
     con = _worker_connection()
     try:
-        sqlfiles.execute(con, "partition_totals", {"part_files": f"{parts}/*/part={part}/*.parquet", "target": target})
+        sqlfiles.execute(con, "partition_totals", {"part_files": files, "target": target})
     finally:
         con.close()
     return target
 
 
-def _map_reduce(mapper: Mapper, folder: Path, task: Callable[..., str], arguments: list[tuple], partitions: int) -> str:
-    """Run the map tasks (each writes folder/parts/<shard>), then one sum per partition that has
-    files; return the glob of the totals."""
-    (folder / "parts").mkdir()
+def _map_reduce(mapper: Mapper, folder: Path, task: Callable[..., list], arguments: list[tuple]) -> list[str]:
+    """Run the map tasks, then one sum per partition over exactly the files the map tasks reported
+    (not a directory listing, which shared file systems may serve stale); return the totals files."""
+    (folder / "parts").mkdir(parents=True)
     (folder / "totals").mkdir()
-    mapper(task, arguments)
-    present = sorted({int(p.name.removeprefix("part=")) for p in (folder / "parts").glob("*/part=*")})
-    mapper(sum_partition, [(str(folder / "parts"), part, str(folder / "totals" / f"{part}.parquet")) for part in present])
-    return str(folder / "totals" / "*.parquet")
+    per_partition: dict[int, list[str]] = {}
+    for written in mapper(task, arguments):
+        for part, files in written:
+            per_partition.setdefault(part, []).extend(files)
+    reduces = [(files, str(folder / "totals" / f"{part}.parquet")) for part, files in sorted(per_partition.items())]
+    totals = mapper(sum_partition, reduces)
+    if not totals:  # nothing to count (no cohesive n-gram: no piece): one empty file keeps the shape
+        totals = [str(folder / "totals" / "empty.parquet")]
+        con = _worker_connection()
+        try:
+            sqlfiles.execute(con, "empty_totals", {"target": totals[0]})
+        finally:
+            con.close()
+    return totals
 
 
 def count_new_ngrams(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mapper: Mapper) -> int:
     """new_ngram_counts of a refresh, counted on the cluster: the table a local count would make."""
-    shards = shard_count(sqlfiles.query(con, "new_characters", values)[0][0] or 0)
+    characters = sqlfiles.query(con, "new_characters", values)[0][0] or 0
+    shards = shard_count(characters)
     names = write_shards(con, folder / "sentences", values["after_doc_id"], shards)
-    arguments = [(shard, str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
-    totals = _map_reduce(mapper, folder, count_shard, arguments, shards) if names else None
-    if totals is None:  # no new sentence: an empty table of the same shape
+    if not names:  # no new sentence: an empty table of the same shape
+        shutil.rmtree(folder, ignore_errors=True)
         return sqlfiles.materialise(con, "new_ngram_counts", values)
+    arguments = [(shard, str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
+    totals = _map_reduce(mapper, folder, count_shard, arguments)
     rows = sqlfiles.materialise(con, "reduced_counts", {"total_files": totals}, table="new_ngram_counts")
     shutil.rmtree(folder, ignore_errors=True)
+    counted = sqlfiles.query(con, "counted_characters")[0][0]
+    if counted != characters:
+        raise NewwordError(
+            f"cluster counting is incomplete: {counted:,} of {characters:,} characters came back from the workers "
+            "(do all workers see the home folder at the same path?)"
+        )
     return rows
 
 
@@ -136,7 +168,7 @@ def cut_pieces(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mappe
     cohesive = folder / "cohesive.parquet"
     sqlfiles.execute(con, "cohesive_broadcast", {"target": str(cohesive)})
     arguments = [(shard, str(cohesive), str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
-    totals = _map_reduce(mapper, folder, cut_shard, arguments, shards)
+    totals = _map_reduce(mapper, folder, cut_shard, arguments)
     rows = sqlfiles.materialise(con, "reduced_cut", {"total_files": totals}, table="cut")
     shutil.rmtree(folder, ignore_errors=True)
     return rows

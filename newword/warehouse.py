@@ -35,11 +35,23 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
     return con
 
 
-def default_memory_limit() -> str:
-    """Half the machine's memory, at most 4 GB: DuckDB spills beyond it (its own default, 80% of the
-    memory, lets a gigabyte corpus take most of the machine)."""
+def available_memory() -> int:
+    """Bytes of memory this process may use: the machine's, or its cgroup's limit if lower (a container)."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{min(4 * 2**30, total // 2) // 2**20}MiB"
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit_file).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def default_memory_limit() -> str:
+    """Half the available memory, at most 4 GB: DuckDB spills beyond it (its own default, 80% of the
+    memory, lets a gigabyte corpus take most of the machine)."""
+    return f"{min(4 * 2**30, available_memory() // 2) // 2**20}MiB"
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:

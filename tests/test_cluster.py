@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from newword.cluster import check_address
 from tests.conftest import (
     DASK,
     NEWWORD,
     ROOT,
     dask_cluster,
     free_port,
-    run_newword,
     start,
     stop,
     version_tables,
@@ -130,13 +130,24 @@ def test_a_killed_worker_leaves_the_result_exact(tmp_path, batches):
     assert version_tables(tmp_path / "cluster") == version_tables(tmp_path / "local")
 
 
-def test_unreachable_or_malformed_cluster_is_one_line(tmp_path, batches):
+def test_unreachable_malformed_or_workerless_cluster_is_one_line(tmp_path, batches):
     day1, _ = batches
-    for address, expected in (
-        (f"tcp://127.0.0.1:{free_port()}", "cannot reach the Dask scheduler"),
-        ("localhost:8786", "--cluster must be a Dask scheduler address such as tcp://127.0.0.1:8786"),
-    ):
-        done = run_newword("refresh", str(day1), "--home", str(tmp_path / "home"), "--cluster", address, "--quiet")
-        assert done.returncode != 0
-        assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
-        assert not (tmp_path / "home" / "versions").exists()
+    unreachable = f"tcp://127.0.0.1:{free_port()}"
+    cases = [
+        (unreachable, {}, "cannot reach the Dask scheduler"),
+        ("localhost:8786", {}, "--cluster must be a Dask scheduler address such as tcp://127.0.0.1:8786"),
+        ("tcp://127.0.0.1:abc", {}, "--cluster must be a Dask scheduler address"),
+    ]
+    with dask_cluster(tmp_path / "dask", []) as (workerless, _, _):
+        cases.append((workerless, {"NEWWORD_WORKER_TIMEOUT": "2"}, "no worker joined the scheduler in 2 s"))
+        for address, env, expected in cases:
+            done = refresh(tmp_path / "home", day1, "--cluster", address, env=env)
+            assert done.returncode != 0
+            assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+            assert not (tmp_path / "home" / "versions").exists()
+    assert check_address("tcp://[::1]:8786") == "tcp://[::1]:8786"  # IPv6 in brackets is an address
+    flow = [sys.executable, "-m", "flows.lexicon_refresh", str(day1), "--home", str(tmp_path / "flow"), "--cluster", unreachable]
+    done = subprocess.run(flow, capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("lexicon-refresh: error: --cluster") and "cannot reach" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

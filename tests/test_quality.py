@@ -203,8 +203,9 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     con.close()
     monkeypatch.delenv("NEWWORD_MEMORY_LIMIT")
     con = warehouse.connect(tmp_path / "w.duckdb")
-    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2
-    expected = min(4 * 2**30, half)  # the default: half the memory, at most 4 GiB
+    half = warehouse.available_memory() / 2
+    assert 0 < half <= os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2
+    expected = min(4 * 2**30, half)  # the default: half the memory (a container's limit counts), at most 4 GiB
     shown = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]  # e.g. "3.9 GiB"
     number, unit = shown.split()
     assert abs(float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] - expected) < 0.06 * 2**30

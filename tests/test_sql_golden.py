@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from newword import distributed, pipeline, sqlfiles
+from newword.errors import NewwordError
 from newword.settings import CHAR_CLASSES
 
 GOLDEN: set[str] = set()  # statement names covered here; a convention test checks it is all of sql/
@@ -170,7 +171,7 @@ def _cut(con, sentences: list[str], cohesive: list[str], max_n: int = 4) -> list
     table(con, "sentences", "sentence VARCHAR", [(s,) for s in sentences])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [(w, True) for w in cohesive] + [("民共", False)])
     sqlfiles.materialise(con, "cut", {"max_n": max_n})
-    return rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut")
+    return rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut ORDER BY sentence, piece_start")
 
 
 @covers("cut")
@@ -205,6 +206,7 @@ def test_cut_adjacent_occurrences_stay_apart_and_max_n_limits(con):
 @covers("shard_ngram_parts")
 @covers("partition_totals")
 @covers("reduced_counts")
+@covers("counted_characters")
 def test_sharded_counting_equals_the_local_count(con, tmp_path, monkeypatch):
     """Counting on a cluster, with the tasks run here: the new sentences (documents after 1) sharded
     four ways, counted per shard, partitioned by n-gram and summed: the local new_ngram_counts."""
@@ -219,13 +221,27 @@ def test_sharded_counting_equals_the_local_count(con, tmp_path, monkeypatch):
     sqlfiles.drop(con, "new_ngram_counts")
     distributed.count_new_ngrams(con, values, tmp_path / "exchange", distributed.local_map)
     assert rows(con, "SELECT ngram, length, count FROM new_ngram_counts ORDER BY ngram") == local
+    assert sqlfiles.query(con, "counted_characters") == [(7,)]  # every character came back
     assert not (tmp_path / "exchange").exists()
+
+
+def test_sharded_counting_fails_when_a_partition_is_lost(con, tmp_path, monkeypatch):
+    """Files the reduce never sees (a shared file system hiding them) are an error, not a smaller count."""
+    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR, length BIGINT", [(1, "中华人民", 4), (2, "华人", 2)])
+
+    def losing_map(function, arguments):
+        results = distributed.local_map(function, arguments)
+        return [written[1:] for written in results] if function is distributed.count_shard else results
+
+    with pytest.raises(NewwordError, match=r"cluster counting is incomplete: \d+ of 6 characters came back"):
+        distributed.count_new_ngrams(con, {"max_n": 2, "after_doc_id": 0}, tmp_path / "exchange", losing_map)
 
 
 @covers("cohesive_broadcast")
 @covers("cohesive_input")
 @covers("shard_piece_parts")
 @covers("reduced_cut")
+@covers("empty_totals")
 def test_sharded_cut_keeps_the_local_cut_per_piece(con, tmp_path, monkeypatch):
     """The cut on a cluster: the same pieces with the same total occurrences, one row per piece."""
     monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", "3")
@@ -241,6 +257,9 @@ def test_sharded_cut_keeps_the_local_cut_per_piece(con, tmp_path, monkeypatch):
     assert got == [(None, c, None, piece, n) for (piece, n), c in sorted(per_piece.items())]
     assert got == [(None, 2, None, "中华", 2), (None, 4, None, "人民", 2), (None, 1, None, "各项目", 3)]
     assert not (tmp_path / "exchange").exists()
+    con.execute("UPDATE cohesion SET is_cohesive = false")  # nothing cohesive: no piece anywhere, an empty cut
+    distributed.cut_pieces(con, {"max_n": 4}, tmp_path / "exchange", distributed.local_map)
+    assert rows(con, "SELECT count(*) FROM cut") == [(0,)]
 
 
 @covers("candidates")
@@ -564,11 +583,11 @@ def test_branching_entropies(con):
     table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
           [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
     sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 1})
-    got = rows(con, "SELECT ngram, length, count, round(left_entropy, 9), round(right_entropy, 9) FROM branching")
+    got = rows(con, "SELECT ngram, length, count, round(left_entropy, 9), round(right_entropy, 9) FROM branching ORDER BY ngram")
     h = round(math.log(3) - 2 * math.log(2) / 3, 9)  # 华: followed by the end twice and by 人 once
     assert got == [("中", 1, 2, 0, 0), ("中华", 2, 2, 0, 0), ("人", 1, 1, 0, 0), ("华", 1, 3, h, h), ("华人", 2, 1, 0, 0)]
     sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 2})
-    assert rows(con, "SELECT ngram FROM branching") == [("中",), ("中华",), ("华",)]
+    assert rows(con, "SELECT ngram FROM branching ORDER BY ngram") == [("中",), ("中华",), ("华",)]
 
 
 @covers("autonomy")
@@ -595,7 +614,7 @@ def test_segmented_cut_loads_pieces(con, tmp_path):
     pieces = tmp_path / "pieces.tsv"
     pieces.write_text("中华人民\t2\t1\t中华\n中华人民\t2\t3\t人\n中华人民\t2\t4\t民\n", encoding="utf-8")
     sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut")
-    assert rows(con, "SELECT * FROM cut") == [
+    assert rows(con, "SELECT * FROM cut ORDER BY sentence, piece_start") == [
         ("中华人民", 2, 1, "中华", 2),
         ("中华人民", 2, 3, "人", 1),
         ("中华人民", 2, 4, "民", 1),

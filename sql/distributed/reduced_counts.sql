@@ -2,7 +2,7 @@
 -- refresh (new_ngram_counts).
 -- grain: one row per n-gram of the new sentences, whatever its count (each is in exactly one partition).
 -- reads: the files written by partition_totals.
--- parameters: $total_files (a glob of every partition's file).
+-- parameters: $total_files (every partition's totals file).
 SELECT
     ngram,
     length,

@@ -3,7 +3,7 @@
 -- grain: one row per distinct piece of length >= 2 (sentence and piece_start are NULL;
 --   sentence_occurrences is the piece's count over the corpus), so candidates.sql reads it unchanged.
 -- reads: the files written by partition_totals from shard_piece_parts.
--- parameters: $total_files (a glob of every partition's file).
+-- parameters: $total_files (every partition's totals file).
 SELECT
     NULL::VARCHAR AS sentence,
     count AS sentence_occurrences,
