@@ -8,7 +8,7 @@ DEMO_CORPUS := $(DATA)/peoples-daily-199801.txt
 
 BROWSER := /usr/bin/chromium
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench bench-gigabyte lint clean
 
 install: $(STAMP)
 
@@ -31,10 +31,19 @@ $(BROWSER):
 test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# About 12 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
+# identical lexicons checked), the per-stage table on the two real corpora, a 1% incremental refresh,
+# the validation gate on large tables, and a refresh on a local 2-worker Dask cluster.
 bench: $(STAMP)
+	$(BIN)/python tests/bench.py --scale 5,10,25 --source real,synthetic
 	$(BIN)/python tests/bench.py
 	$(BIN)/python tests/bench.py --incremental peoples-daily
 	$(BIN)/python tests/bench.py --validation 1000000,5000000
+	$(BIN)/python tests/bench.py --cluster 10,50
+
+# The gigabyte run of the README (about 25 minutes, 2 GB of scratch disk): one table and the chart.
+bench-gigabyte: $(STAMP)
+	$(BIN)/python tests/bench.py --scale 10,100,1000 --source synthetic --chart tests/data/bench-scaling.svg
 
 lint: $(STAMP)
 	$(BIN)/ruff check newword flows tests
