@@ -31,7 +31,7 @@ $(BROWSER):
 test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# About 12 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
+# About 15 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
 # identical lexicons checked), the per-stage table on the two real corpora, a 1% incremental refresh,
 # the validation gate on large tables, and a refresh on a local 2-worker Dask cluster.
 bench: $(STAMP)
@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench.py
 	$(BIN)/python tests/bench.py --incremental peoples-daily
 	$(BIN)/python tests/bench.py --validation 1000000,5000000
-	$(BIN)/python tests/bench.py --cluster 10,50
+	$(BIN)/python tests/bench.py --cluster 10,50,100
 
 # The gigabyte run of the README (about 25 minutes, 2 GB of scratch disk): one table and the chart.
 bench-gigabyte: $(STAMP)

@@ -34,7 +34,7 @@ from newword.errors import NewwordError
 
 Mapper = Callable[[Callable[..., Any], list[tuple]], list]
 
-CHARACTERS_PER_SHARD = 8_000_000  # about 25 MB of Chinese: a shard's counting stays well under 1 GB
+CHARACTERS_PER_SHARD = 2_000_000  # about 6 MB of Chinese: a worker counts a shard in well under 1 GB
 
 
 def local_map(function: Callable[..., Any], arguments: list[tuple]) -> list:
@@ -44,7 +44,7 @@ def local_map(function: Callable[..., Any], arguments: list[tuple]) -> list:
 
 def shard_count(characters: int) -> int:
     """Shards (and partitions) for this many characters: bounded work per task, at least two.
-    NEWWORD_SHARD_CHARACTERS changes the characters per shard (default 8 million, about 25 MB)."""
+    NEWWORD_SHARD_CHARACTERS changes the characters per shard (default 2 million, about 6 MB)."""
     per_shard = int(os.environ.get("NEWWORD_SHARD_CHARACTERS") or CHARACTERS_PER_SHARD)
     return max(2, math.ceil(characters / per_shard))
 
