@@ -45,8 +45,10 @@ def local_map(function: Callable[..., Any], arguments: list[tuple]) -> list:
 def shard_count(characters: int) -> int:
     """Shards (and partitions) for this many characters: bounded work per task, at least two.
     NEWWORD_SHARD_CHARACTERS changes the characters per shard (default 2 million, about 6 MB)."""
-    per_shard = int(os.environ.get("NEWWORD_SHARD_CHARACTERS") or CHARACTERS_PER_SHARD)
-    return max(2, math.ceil(characters / per_shard))
+    given = os.environ.get("NEWWORD_SHARD_CHARACTERS")
+    if given is not None and not (given.isdigit() and int(given) > 0):
+        raise NewwordError(f"NEWWORD_SHARD_CHARACTERS must be a whole number of characters > 0 (got {given!r})")
+    return max(2, math.ceil(characters / int(given or CHARACTERS_PER_SHARD)))
 
 
 def _worker_connection() -> duckdb.DuckDBPyConnection:
@@ -61,16 +63,14 @@ def _worker_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _shards(folder: Path) -> list[str]:
-    return sorted(str(path) for path in folder.glob("shard=*"))
-
-
-def write_shards(con: duckdb.DuckDBPyConnection, folder: Path, after_doc_id: int, shards: int) -> list[str]:
-    """The sentences of documents after `after_doc_id`, as Parquet shards under `folder`."""
+def write_shards(con: duckdb.DuckDBPyConnection, folder: Path, after_doc_id: int, shards: int) -> list[tuple[str, list[str]]]:
+    """The sentences of documents after `after_doc_id`, as Parquet shards under `folder`: (name,
+    files) per non-empty shard, listed here where they were written, so that workers open exactly
+    these files (a worker's listing of a shared folder may be stale)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sqlfiles.execute(con, "shard_sentences", {"after_doc_id": after_doc_id, "shards": shards, "target": str(folder)})
-    return _shards(folder)
+    return [(path.name, sorted(str(f) for f in path.glob("*.parquet"))) for path in sorted(folder.glob("shard=*"))]
 
 
 def _written(target: str) -> list[tuple[int, list[str]]]:
@@ -81,13 +81,13 @@ def _written(target: str) -> list[tuple[int, list[str]]]:
     return sorted(found.items())
 
 
-def count_shard(shard: str, target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
+def count_shard(shard: list[str], target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
     """Task: count one shard's n-grams (every one, whatever its count), partitioned by n-gram; return
     the files written per partition."""
     failpoints.reach("count_shard")
     con = _worker_connection()
     try:
-        sqlfiles.materialise(con, "shard_input", {"shard_files": f"{shard}/*.parquet"}, table="sentences")
+        sqlfiles.materialise(con, "shard_input", {"shard_files": shard}, table="sentences")
         sqlfiles.materialise(con, "new_ngram_counts", {"max_n": max_n, "after_doc_id": 0})
         sqlfiles.execute(con, "shard_ngram_parts", {"partitions": partitions, "target": target})
     finally:
@@ -95,11 +95,11 @@ def count_shard(shard: str, target: str, max_n: int, partitions: int) -> list[tu
     return _written(target)
 
 
-def cut_shard(shard: str, cohesive_file: str, target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
+def cut_shard(shard: list[str], cohesive_file: str, target: str, max_n: int, partitions: int) -> list[tuple[int, list[str]]]:
     """Task: cut one shard with the broadcast cohesive n-grams; its pieces counted, partitioned by piece."""
     con = _worker_connection()
     try:
-        sqlfiles.materialise(con, "shard_input", {"shard_files": f"{shard}/*.parquet"}, table="sentences")
+        sqlfiles.materialise(con, "shard_input", {"shard_files": shard}, table="sentences")
         sqlfiles.materialise(con, "cohesive_input", {"cohesive_file": cohesive_file}, table="cohesion")
         sqlfiles.materialise(con, "cut", {"max_n": max_n})
         sqlfiles.execute(con, "shard_piece_parts", {"partitions": partitions, "target": target})
@@ -147,7 +147,7 @@ def count_new_ngrams(con: duckdb.DuckDBPyConnection, values: dict, folder: Path,
     if not names:  # no new sentence: an empty table of the same shape
         shutil.rmtree(folder, ignore_errors=True)
         return sqlfiles.materialise(con, "new_ngram_counts", values)
-    arguments = [(shard, str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
+    arguments = [(files, str(folder / "parts" / name), values["max_n"], shards) for name, files in names]
     totals = _map_reduce(mapper, folder, count_shard, arguments)
     rows = sqlfiles.materialise(con, "reduced_counts", {"total_files": totals}, table="new_ngram_counts")
     shutil.rmtree(folder, ignore_errors=True)
@@ -167,7 +167,7 @@ def cut_pieces(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mappe
     names = write_shards(con, folder / "sentences", 0, shards)
     cohesive = folder / "cohesive.parquet"
     sqlfiles.execute(con, "cohesive_broadcast", {"target": str(cohesive)})
-    arguments = [(shard, str(cohesive), str(folder / "parts" / Path(shard).name), values["max_n"], shards) for shard in names]
+    arguments = [(files, str(cohesive), str(folder / "parts" / name), values["max_n"], shards) for name, files in names]
     totals = _map_reduce(mapper, folder, cut_shard, arguments)
     rows = sqlfiles.materialise(con, "reduced_cut", {"total_files": totals}, table="cut")
     shutil.rmtree(folder, ignore_errors=True)

@@ -237,6 +237,17 @@ def test_sharded_counting_fails_when_a_partition_is_lost(con, tmp_path, monkeypa
         distributed.count_new_ngrams(con, {"max_n": 2, "after_doc_id": 0}, tmp_path / "exchange", losing_map)
 
 
+def test_shard_size_comes_from_the_environment(monkeypatch):
+    assert distributed.shard_count(5_000_000) == 3  # 2 million characters a shard by default
+    assert distributed.shard_count(10) == 2  # never fewer than two
+    monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", "1000")
+    assert distributed.shard_count(5_000) == 5
+    for bad in ("abc", "0", "-5", "1.5"):
+        monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", bad)
+        with pytest.raises(NewwordError, match=r"NEWWORD_SHARD_CHARACTERS must be a whole number of characters > 0"):
+            distributed.shard_count(10)
+
+
 @covers("cohesive_broadcast")
 @covers("cohesive_input")
 @covers("shard_piece_parts")
