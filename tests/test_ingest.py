@@ -8,10 +8,14 @@ import gzip
 import http.server
 import json
 import threading
+import unicodedata
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newword import ingest as ingest_module
 from newword import pipeline
 from newword.ingest import IngestOptions, html_to_text
 from newword.settings import Settings
@@ -157,3 +161,28 @@ def test_dedupe_drops_repeated_documents(tmp_path):
     assert len(ingest(tmp_path, [path])) == 3  # exactly the given documents by default
     pipeline.discover([str(path)], tmp_path / "d.duckdb", None, Settings(min_count=1), dedupe=True)
     assert [t for _, _, t in documents(tmp_path / "d.duckdb")] == ["中华人民", "共和国"]
+
+
+# the characters the NFKC fast path treats specially, and some that interact with them
+_NFKC_ALPHABET = '中华ＡＺａｚ０９，。！　\u0301\u0308\u3099ｶﾞ①ﬁ㍿\uf900a"\\\t'
+
+
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=40) | st.text(max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_the_nfkc_fast_path_equals_unicodedata(text):
+    assert ingest_module.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_staging_is_valid_json_whatever_the_text(tmp_path):
+    """The staging file is written field by field: quotes, backslashes, control characters and
+    non-BMP text in texts and source names must survive as json.dumps would write them."""
+    source = tmp_path / 'we"ird\\name.txt'
+    lines = ['他说："好\\的"', "制表\t符", "𠀀中华", "\u2028分隔"]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    staging = tmp_path / "staging.jsonl"
+    options = IngestOptions()
+    ingest_module.write_staging(ingest_module.expand([str(source)], options, tmp_path), options, staging)
+    records = [json.loads(line) for line in staging.read_text(encoding="utf-8").split("\n") if line]
+    assert [r["text"] for r in records] == [unicodedata.normalize("NFKC", line) for line in lines]
+    assert {r["source"] for r in records} == {str(source)}
+    assert [r["doc_id"] for r in records] == [1, 2, 3, 4] and all(r["date"] is None for r in records)
