@@ -150,10 +150,10 @@ def lexicon_refresh(
     """Add new documents to the home's corpus, rebuild, validate, publish a new version. With `cluster`
     (run the flow through on_cluster), the counting and the reference-mode cut run as shard tasks."""
     where = Home(Path(home) if home else default_home())
-    runner = FlowRunContext.get().task_runner
-    if cluster and type(runner).__name__ != "DaskTaskRunner":  # a run's parameters cannot change the runner
-        raise NewwordError("the cluster parameter needs the flow started or served with --cluster (its Dask task runner)")
     try:
+        runner = FlowRunContext.get().task_runner
+        if cluster and type(runner).__name__ != "DaskTaskRunner":  # a run's parameters cannot change the runner
+            raise NewwordError("the cluster parameter needs the flow started or served with --cluster (its Dask task runner)")
         outcome = refresh.refresh(
             sources,
             where,

@@ -151,3 +151,17 @@ def test_unreachable_malformed_or_workerless_cluster_is_one_line(tmp_path, batch
     assert done.returncode == 1
     assert done.stderr.strip().startswith("lexicon-refresh: error: --cluster") and "cannot reach" in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_flow_run_asking_for_a_cluster_without_its_runner_fails_with_the_reason(server, batches, tmp_path):
+    """A deployment served without --cluster cannot be switched to one by a run's parameters."""
+    day1, _ = batches
+    code = (
+        "from flows.lexicon_refresh import lexicon_refresh\n"
+        f"lexicon_refresh(sources=[{str(day1)!r}], home={str(tmp_path / 'home')!r}, cluster='tcp://127.0.0.1:8786')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, **server}, check=False)  # fmt: skip
+    assert done.returncode != 0
+    assert "the cluster parameter needs the flow started or served with --cluster" in done.stderr
+    assert not (tmp_path / "home" / "versions").exists()
