@@ -31,7 +31,11 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         raise NewwordError(f"{path}: cannot open database: {message.splitlines()[0]}") from None
     except duckdb.Error as exc:
         raise NewwordError(f"{path}: not a DuckDB database: {str(exc).splitlines()[0]}") from None
-    configure(con)
+    try:
+        configure(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -54,11 +58,23 @@ def default_memory_limit() -> str:
     return f"{min(4 * 2**30, available_memory() // 2) // 2**20}MiB"
 
 
+def compact_text() -> bool:
+    """NEWWORD_COMPACT_TEXT=1: compress text columns with DuckDB's FSST (0 or unset: store them plain)."""
+    given = os.environ.get("NEWWORD_COMPACT_TEXT", "")
+    if given not in ("", "0", "1"):
+        raise NewwordError(f"NEWWORD_COMPACT_TEXT must be 0 or 1 (got {given!r})")
+    return given == "1"
+
+
 def configure(con: duckdb.DuckDBPyConnection) -> None:
     """Threads, memory and spilling: all cores; NEWWORD_MEMORY_LIMIT, else default_memory_limit(); spills
     to NEWWORD_TEMP_DIRECTORY, else DuckDB's <database>.tmp beside the (scratch) database.
-    DuckDB's own progress bar is off: newword prints its own progress (and --quiet means quiet)."""
+    DuckDB's own progress bar is off: newword prints its own progress (and --quiet means quiet).
+    Text columns are written uncompressed unless NEWWORD_COMPACT_TEXT=1: choosing and applying FSST
+    took 0.6 s of a 4.8 s discovery of 25 MB, for a file half the size (53 MB against 112 MB)."""
     con.execute("SET enable_progress_bar = false")
+    if not compact_text():  # applies to what this connection writes; compressed tables stay readable
+        con.execute("SET disabled_compression_methods = 'fsst,dict_fsst'")
     if threads := os.environ.get("NEWWORD_THREADS"):
         con.execute("SET threads = $threads", {"threads": int(threads)})
     con.execute("SET memory_limit = $limit", {"limit": os.environ.get("NEWWORD_MEMORY_LIMIT") or default_memory_limit()})

@@ -212,6 +212,30 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     con.close()
 
 
+
+def test_text_columns_are_plain_unless_compact_text_is_asked(tmp_path, monkeypatch, peoples_daily):
+    import duckdb
+
+    corpus = write_lines(tmp_path / "c.txt", peoples_daily[:3000])
+    storage = "SELECT DISTINCT compression FROM pragma_storage_info('sentences') WHERE column_name = 'sentence'"
+    methods = {}
+    for compact in ("0", "1"):
+        monkeypatch.setenv("NEWWORD_COMPACT_TEXT", compact)
+        db = tmp_path / f"w{compact}.duckdb"
+        done = run_newword("discover", str(corpus), "--db", str(db), "--output", str(tmp_path / f"l{compact}.tsv"), "--quiet")
+        assert done.returncode == 0, done.stderr
+        con = duckdb.connect(str(db), read_only=True)
+        methods[compact] = {row[0].upper() for row in con.execute(storage).fetchall()}
+        con.close()
+    assert "FSST" not in " ".join(methods["0"]) and "FSST" in " ".join(methods["1"]), methods
+    assert (tmp_path / "l0.tsv").read_bytes() == (tmp_path / "l1.tsv").read_bytes()
+    monkeypatch.setenv("NEWWORD_COMPACT_TEXT", "yes")
+    done = run_newword("discover", str(corpus), "--db", str(tmp_path / "w2.duckdb"), "--quiet")
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == [
+        "newword: error: NEWWORD_COMPACT_TEXT must be 0 or 1 (got 'yes')"
+    ], done.stderr
+    assert not (tmp_path / "w2.duckdb").exists()
+
 def test_split_bonus_prefers_more_words():
     counts = [("中华人民", 5), ("中华", 10), ("人民", 10), ("中", 1), ("华", 1), ("人", 1), ("民", 1)]
     # total 29: P(中华人民) = 5/29 beats P(中华) P(人民) = (10/29)^2; with a bonus of 1 per word it does not
