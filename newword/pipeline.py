@@ -10,6 +10,7 @@ never leaves a half-written output.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import math
@@ -161,18 +162,31 @@ def abort(build: Build) -> None:
     shutil.rmtree(build.workdir, ignore_errors=True)
 
 
-def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None) -> int:
+@contextlib.contextmanager
+def _scratch(build: Build, con=None, create: bool = False):
+    """The given connection to the scratch warehouse, else one opened here and closed after."""
+    if con is not None:
+        yield con
+        return
+    con = warehouse.connect(build.scratch_db, create=create)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None, con=None) -> int:
     """Ingest every source into the documents table; fail on an empty corpus.
 
-    Returns the documents added: all of them, or with `accumulate` those whose content is new."""
+    Returns the documents added: all of them, or with `accumulate` those whose content is new.
+    `con`: an open connection to the scratch warehouse (discover keeps one for every stage)."""
     downloads = build.workdir / "downloads"
     downloads.mkdir(exist_ok=True)
     files = ingest.expand(list(build.sources), build.ingest, downloads)
     documents, _ = ingest.write_staging(files, build.ingest, build.staging, on_source)
     if documents == 0:
         raise NewwordError(f"empty corpus: no documents in {', '.join(build.sources)}")
-    con = warehouse.connect(build.scratch_db, create=True)
-    try:
+    with _scratch(build, con, create=True) as con:
         if build.accumulate and sqlfiles.exists(con, "documents"):
             rows = sqlfiles.append(con, "documents", "new_documents", build.parameters())
         else:
@@ -185,22 +199,19 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
                 ingest.write_known_words(build.known_words, known)
             sqlfiles.materialise(con, "known_words", build.parameters())
             known.unlink()
-    finally:
-        con.close()
     build.staging.unlink()
     shutil.rmtree(downloads, ignore_errors=True)
     return rows
 
 
-def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None) -> int:
+def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, con=None) -> int:
     """Run one step of algorithm.md (a stage after documents) into its table; return its rows.
 
     With a `mapper` (a refresh on a cluster), the counting of new n-grams and, in reference mode, the
     cut run as tasks over shards (newword.distributed); the tables they leave are the same."""
     if step not in STAGES[1:]:
         raise ValueError(f"unknown step {step!r}")
-    con = warehouse.connect(build.scratch_db)
-    try:
+    with _scratch(build, con) as con:
         on_cluster = mapper is not None and build.settings.mode == "reference"
         if step == "cohesion":
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
@@ -233,8 +244,6 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None) 
                 f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
             )
         return rows
-    finally:
-        con.close()
 
 
 def count_ngrams(con, values: dict) -> int:
@@ -355,12 +364,9 @@ def write_lexicon_tsv(db: Path, target: Path) -> None:
 
 def record_run(build: Build) -> tuple[int, int, int, int]:
     """Write the run table; return (documents, sentences, characters, words)."""
-    con = warehouse.connect(build.scratch_db)
-    try:
+    with _scratch(build) as con:
         sqlfiles.materialise(con, "run", build.parameters())
         return sqlfiles.query(con, "run_totals")[0]
-    finally:
-        con.close()
 
 
 def finish(build: Build) -> Result:
@@ -394,11 +400,13 @@ def discover(
     build = start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
     total = len(STAGES) + 1
     try:
-        with progress.stage("documents", 1, total) as info:
-            info["rows"] = run_documents(build)
-        for number, step in enumerate(STAGES[1:], start=2):
-            with progress.stage(step, number, total) as info:
-                info["rows"] = run_step(build, step)
+        # one connection for every stage: opening and closing one per stage cost 0.35 s of 4.4 s on 25 MB
+        with _scratch(build, create=True) as con:
+            with progress.stage("documents", 1, total) as info:
+                info["rows"] = run_documents(build, con=con)
+            for number, step in enumerate(STAGES[1:], start=2):
+                with progress.stage(step, number, total) as info:
+                    info["rows"] = run_step(build, step, con=con)
         with progress.stage("publish", total, total) as info:
             result = finish(build)
             info["detail"] = f"{build.db}" + (f" and {build.output}" if build.output else "")
