@@ -17,7 +17,6 @@ import html.parser
 import io
 import json
 import os
-import re
 import tempfile
 import unicodedata
 import urllib.error
@@ -28,6 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from newword import sqlfiles
 from newword.errors import NewwordError, SourceUnavailable
@@ -174,28 +174,58 @@ def _open_binary(source: Source) -> io.BufferedIOBase:
     return handle
 
 
+_BLOCK = 1 << 22  # bytes read, checked and decoded at a time
+
+
 def _lines(source: Source) -> Iterator[tuple[int, str]]:
-    """(line number, text) of a text file, checking for binary content and invalid UTF-8."""
+    """(line number, text) of a text file, checking for binary content and invalid UTF-8.
+    Read in blocks of whole lines: decoding and splitting a line at a time cost 0.2 s per 25 MB."""
     with _open_binary(source) as handle:
         try:
             head = handle.peek(8192)[:8192]  # type: ignore[attr-defined]
             if b"\0" in head:
                 offset = head.index(b"\0")
                 raise NewwordError(f"{source.name}: binary file (NUL byte at offset {offset}), not text")
-            for number, raw in enumerate(handle, start=1):
-                if b"\0" in raw:
-                    raise NewwordError(f"{source.name}:{number}: binary file (NUL byte), not text")
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise NewwordError(
-                        f"{source.name}:{number}: invalid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line)"
-                    ) from None
-                yield number, line.rstrip("\r\n")
+            number = 0  # lines yielded so far
+            partial = bytearray()  # the start of a line the last block did not end
+            while True:
+                chunk = handle.read(_BLOCK)
+                if chunk:
+                    cut = chunk.rfind(b"\n") + 1
+                    if cut == 0:
+                        partial += chunk
+                        continue
+                    block, partial = bytes(partial) + chunk[:cut], bytearray(chunk[cut:])
+                elif partial:
+                    block, partial = bytes(partial), bytearray()  # the last line, without a newline
+                else:
+                    break
+                if number == 0 and block.startswith(b"\xef\xbb\xbf"):
+                    block = block[3:]
+                yield from _block_lines(source, block, number)
+                number += block.count(b"\n") + (not block.endswith(b"\n"))
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
             raise NewwordError(f"{source.name}: corrupt gzip data: {exc}") from None
+
+
+def _block_lines(source: Source, block: bytes, before: int) -> Iterator[tuple[int, str]]:
+    """The numbered lines of a block of whole lines that follows line `before`."""
+    if b"\0" in block:
+        line = before + block.count(b"\n", 0, block.index(b"\0")) + 1
+        raise NewwordError(f"{source.name}:{line}: binary file (NUL byte), not text")
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = before + block.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (block.rfind(b"\n", 0, exc.start) + 1)
+        raise NewwordError(
+            f"{source.name}:{line}: invalid UTF-8 (byte 0x{block[exc.start]:02x} at byte {column + 1} of the line)"
+        ) from None
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    for number, line in enumerate(lines, start=before + 1):
+        yield number, line.rstrip("\r")
 
 
 def text_lines(name: str) -> Iterator[str]:
@@ -416,28 +446,53 @@ _READERS: dict[str, Callable[[Source, IngestOptions], Iterator[Record]]] = {
 
 # Full-width ASCII forms and the ideographic space: each one's compatibility decomposition is a single
 # character, so replacing them first changes no NFKC result, and most Chinese lines are then already
-# normalised (is_normalized is a fast check; normalize itself costs about 1 s per 25 MB).
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")
-_NARROW = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+# normalised (is_normalized is a fast check; normalize itself costs about 1 s per 25 MB). They are
+# replaced as numbers, a batch of texts at a time: a regex substitution per match cost 0.3 s per 25 MB.
+_WIDE_FIRST, _WIDE_LAST, _WIDE_SHIFT = 0xFF01, 0xFF5E, 0xFEE0  # U+FF01..U+FF5E are U+0021..U+007E
+_IDEOGRAPHIC_SPACE = 0x3000
+
+
+def _narrowed(texts: list[str]) -> list[str]:
+    """The texts with every full-width form replaced by its ASCII character (a length-preserving map)."""
+    separator = "\n" if not any("\n" in text for text in texts) else ""  # lines: split back in C
+    joined = separator.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = (codes >= _WIDE_FIRST) & (codes <= _WIDE_LAST)
+    space = codes == _IDEOGRAPHIC_SPACE
+    if not (wide.any() or space.any()):
+        return texts
+    codes = codes.copy()
+    codes[wide] -= _WIDE_SHIFT
+    codes[space] = ord(" ")
+    joined = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    if separator:
+        return joined.split(separator)
+    narrowed, start = [], 0
+    for text in texts:
+        narrowed.append(joined[start : start + len(text)])
+        start += len(text)
+    return narrowed
+
+
+def nfkc_all(texts: list[str]) -> list[str]:
+    """[unicodedata.normalize("NFKC", text) for text in texts], four times faster on Chinese text."""
+    return [text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text) for text in _narrowed(texts)]
 
 
 def nfkc(text: str) -> str:
-    """unicodedata.normalize("NFKC", text), three times faster on typical Chinese text."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    text = _WIDE.sub(lambda match: _NARROW[match.group()], text)
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    """unicodedata.normalize("NFKC", text), by nfkc_all."""
+    return nfkc_all([text])[0]
 
 
-def _converter(options: IngestOptions) -> Callable[[str], str]:
+def _converter(options: IngestOptions) -> Callable[[list[str]], list[str]]:
     if not options.to_simplified:
-        return nfkc
+        return nfkc_all
     try:
         import opencc
     except ImportError:
         raise NewwordError("--to-simplified needs the opencc package (pip install opencc)") from None
     t2s = opencc.OpenCC("t2s")
-    return lambda text: t2s.convert(nfkc(text))
+    return lambda texts: [t2s.convert(text) for text in nfkc_all(texts)]
 
 
 def write_known_words(given: str, target: Path) -> int:
@@ -457,12 +512,29 @@ def write_known_words(given: str, target: Path) -> int:
     return len(words)
 
 
+_json_string = json.encoder.encode_basestring  # a str as a JSON string, non-ASCII kept (C)
+
+
+def _batches(records: Iterator[Record], documents: int = 4096, characters: int = 2**22) -> Iterator[list[Record]]:
+    """The records in lists of at most `documents`, or of about `characters` (a list ends at the
+    record that reaches it)."""
+    batch: list[Record] = []
+    size = 0
+    for record in records:
+        batch.append(record)
+        size += len(record[1])
+        if len(batch) >= documents or size >= characters:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def write_staging(
     sources: list[Source], options: IngestOptions, staging: Path, on_source: Callable[[int, Source], None] | None = None
 ) -> tuple[int, int]:
     """Write every document of every source to a JSON Lines staging file; return (documents, characters)."""
     normalise = _converter(options)
-    encode = json.JSONEncoder(ensure_ascii=False).encode
     documents = characters = 0
     with open(staging, "w", encoding="utf-8") as out:
         for index, source in enumerate(sources):
@@ -470,18 +542,22 @@ def write_staging(
                 on_source(index, source)
             if options.date_field and source.format not in ("jsonl", "json", "csv", "tsv"):
                 raise NewwordError(f"{source.name}: --date-field works with JSON Lines, JSON, CSV and TSV, not {source.format}")
-            for locator, raw, *date in _READERS[source.format](source, options):
-                text = normalise(raw)
-                if len(text) > options.max_doc_chars:
-                    where = f"{source.name}:{locator.split()[-1]}" if locator else source.name
-                    raise NewwordError(
-                        f"{where}: document of {len(text):,} characters exceeds --max-doc-chars {options.max_doc_chars:,}"
+            name = _json_string(source.name)
+            records = _READERS[source.format](source, options)
+            for batch in _batches(records):  # normalised, and written, a batch at a time
+                rows = []
+                for (locator, _, *date), text in zip(batch, normalise([record[1] for record in batch]), strict=True):
+                    if len(text) > options.max_doc_chars:
+                        where = f"{source.name}:{locator.split()[-1]}" if locator else source.name
+                        raise NewwordError(
+                            f"{where}: document of {len(text):,} characters exceeds --max-doc-chars {options.max_doc_chars:,}"
+                        )
+                    documents += 1
+                    characters += len(text)
+                    # the JSON object written field by field: json.dumps of a dict costs 5x as much
+                    rows.append(
+                        f'{{"doc_id":{documents},"source":{name},"locator":{_json_string(locator)},'
+                        f'"text":{_json_string(text)},"date":{"null" if not date or date[0] is None else _json_string(date[0])}}}\n'
                     )
-                documents += 1
-                characters += len(text)
-                # the JSON object written field by field: json.dumps of a dict costs 5x as much
-                out.write(
-                    f'{{"doc_id":{documents},"source":{encode(source.name)},"locator":{encode(locator)},'
-                    f'"text":{encode(text)},"date":{encode(date[0] if date else None)}}}\n'
-                )
+                out.write("".join(rows))
     return documents, characters

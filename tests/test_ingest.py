@@ -173,6 +173,51 @@ def test_the_nfkc_fast_path_equals_unicodedata(text):
     assert ingest_module.nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
+@given(st.lists(st.text(alphabet=_NFKC_ALPHABET + "\n", max_size=12) | st.text(max_size=12), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_batch_nfkc_equals_unicodedata_text_by_text(texts):
+    """A batch is narrowed as one string (split at newlines when no text has one), then checked per text."""
+    assert ingest_module.nfkc_all(texts) == [unicodedata.normalize("NFKC", text) for text in texts]
+
+
+def _lines_one_at_a_time(data: bytes) -> list[tuple[int, str]]:
+    """What the block reader must equal: the file line by line (a BOM dropped, CR LF and LF ends)."""
+    raws = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    if raws[-1] == b"":  # the file ends with a newline (or is empty)
+        raws.pop()
+    return [(number, raw.decode("utf-8").rstrip("\r")) for number, raw in enumerate(raws, 1)]
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 64, 1 << 22])
+def test_block_reading_equals_reading_line_by_line(tmp_path, monkeypatch, block):
+    """Blocks end anywhere: inside a character, a CR LF, a long line; errors name the same line and byte."""
+    monkeypatch.setattr(ingest_module, "_BLOCK", block)
+    lines = ["中华人民共和国", "", "ＡＢ，ｃ\r", "一" * 50, "\u2028分隔\x1c符", "末行"]
+    cases = {
+        "plain": ("\n".join(lines) + "\n").encode(),
+        "bom, no final newline": b"\xef\xbb\xbf" + "\n".join(lines).encode(),
+        "crlf": "\r\n".join(lines).encode(),
+        "empty": b"",
+    }
+    for name, data in cases.items():
+        path = tmp_path / "c.txt"
+        path.write_bytes(data)
+        source = ingest_module.Source("c.txt", path, "text")
+        got = list(ingest_module._lines(source))
+        assert got == _lines_one_at_a_time(data), name
+        assert [t for _, t in got] == [line.rstrip("\r") for line in lines] * bool(data), name
+    for data, message in (
+        ("中华\n人民\n".encode() + b"ab\xe4\xb8\n", "c.txt:3: invalid UTF-8 (byte 0xe4 at byte 3 of the line)"),
+        (("中" * 3000 + "\n").encode() * 3 + b"\xff", "c.txt:4: invalid UTF-8 (byte 0xff at byte 1 of the line)"),
+        (b"\xef\xbb\xbfab\xc3(\n", "c.txt:1: invalid UTF-8 (byte 0xc3 at byte 3 of the line)"),
+        (b"x" * 9000 + b"\n" + b"y\0", "c.txt:2: binary file (NUL byte), not text"),
+    ):
+        path.write_bytes(data)
+        with pytest.raises(ingest_module.NewwordError) as error:
+            list(ingest_module._lines(ingest_module.Source("c.txt", path, "text")))
+        assert str(error.value) == message
+
+
 def test_staging_is_valid_json_whatever_the_text(tmp_path):
     """The staging file is written field by field: quotes, backslashes, control characters and
     non-BMP text in texts and source names must survive as json.dumps would write them."""

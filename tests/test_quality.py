@@ -212,7 +212,6 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     con.close()
 
 
-
 def test_text_columns_are_plain_unless_compact_text_is_asked(tmp_path, monkeypatch, peoples_daily):
     import duckdb
 
@@ -235,6 +234,7 @@ def test_text_columns_are_plain_unless_compact_text_is_asked(tmp_path, monkeypat
         "newword: error: NEWWORD_COMPACT_TEXT must be 0 or 1 (got 'yes')"
     ], done.stderr
     assert not (tmp_path / "w2.duckdb").exists()
+
 
 def test_split_bonus_prefers_more_words():
     counts = [("中华人民", 5), ("中华", 10), ("人民", 10), ("中", 1), ("华", 1), ("人", 1), ("民", 1)]
