@@ -100,6 +100,7 @@ def cut_shard(shard: list[str], cohesive_file: str, target: str, max_n: int, par
     con = _worker_connection()
     try:
         sqlfiles.materialise(con, "shard_input", {"shard_files": shard}, table="sentences")
+        sqlfiles.materialise(con, "sentence_types", {})
         sqlfiles.materialise(con, "cohesive_input", {"cohesive_file": cohesive_file}, table="cohesion")
         sqlfiles.materialise(con, "cut", {"max_n": max_n})
         sqlfiles.execute(con, "shard_piece_parts", {"partitions": partitions, "target": target})

@@ -215,6 +215,10 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, 
         on_cluster = mapper is not None and build.settings.mode == "reference"
         if step == "cohesion":
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
+        if step == "cut" and on_cluster:  # the cut is kept per piece: no sentence to refer to
+            sqlfiles.drop(con, "sentence_types")
+        elif step == "cut":  # the distinct sentences, which the cut's rows refer to
+            sqlfiles.materialise(con, "sentence_types", build.parameters())
         if build.accumulate and step in ("sentences", "ngram_counts"):
             rows = _count_incrementally(con, build, step, mapper)
         elif step == "ngram_counts":
@@ -269,10 +273,12 @@ def _segmented_cut(con, build: Build) -> int:
     pieces_path = Path(values["pieces_path"])
     max_len, penalty = build.settings.max_n, build.settings.single_penalty
     with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:
-        for sentence, occurrences in sqlfiles.query(con, "sentence_types"):
+        for sentence_id, sentence, occurrences in sqlfiles.read(
+            con, "sentence_types", ("sentence_id", "sentence", "occurrences")
+        ):
             start = 1
             for piece in segment.most_probable(sentence, scores, -penalty, max_len):
-                out.write(f"{sentence}\t{occurrences}\t{start}\t{piece}\n")
+                out.write(f"{sentence_id}\t{occurrences}\t{start}\t{piece}\n")
                 start += len(piece)
     del scores
     rows = sqlfiles.materialise(con, "segmented_cut", values, table="cut")

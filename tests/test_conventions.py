@@ -64,7 +64,9 @@ def test_every_command_is_documented_with_help():
         assert done.returncode == 0 and "usage:" in done.stdout
 
 
-@pytest.mark.parametrize("table", ["documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon", "run"])
+@pytest.mark.parametrize(
+    "table", ["documents", "sentences", "ngram_counts", "cohesion", "sentence_types", "cut", "candidates", "lexicon", "run"]
+)
 def test_every_table_is_documented(table):
     assert re.search(rf"^### `{table}`", README, re.MULTILINE), f"README has a section for table {table}"
 

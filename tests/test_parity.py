@@ -43,3 +43,17 @@ def test_pipeline_equals_reference(corpus, name, request, tmp_path):
         f"{len(missing)} differ or missing, e.g. {list(missing.items())[:5]}; {len(extra)} extra, e.g. {list(extra.items())[:5]}"
     )
     assert result.words == len(expected)
+
+
+def test_a_huge_sentence_is_cut_in_linear_time_and_equals_reference(peoples_daily, tmp_path):
+    """One 400,000-character run without punctuation (People's Daily with everything but CJK removed).
+    The cut once stored the whole sentence with each of its pieces: this filled the disk."""
+    import re
+
+    text = "".join(re.findall("[\u4e00-\u9fff]+", "".join(peoples_daily)))[:400_000]
+    assert len(text) == 400_000
+    path = write_lines(tmp_path / "huge.txt", [text])
+    settings = Settings(mode="reference")
+    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, settings)
+    expected = reference.discover([text])
+    assert len(expected) > 500 and lexicon_of(tmp_path / "w.duckdb") == expected

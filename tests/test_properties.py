@@ -116,3 +116,39 @@ def test_entropy_mode_equals_its_reference_on_random_text(documents, min_count, 
             documents, min_count=min_count, single_penalty=single_penalty, max_edge_alone=max_edge_alone
         )
         assert dict(query(db, "SELECT word, count FROM lexicon")) == expected
+
+
+CUT_ALPHABET = "中华人民共和"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=CUT_ALPHABET, min_size=1, max_size=60), min_size=1, max_size=6), st.integers(2, 6), st.data())
+def test_cut_statement_equals_the_reference_cut(sentences, max_n, data):
+    """cut.sql's list formulation (bounded look-back, pieces split out of each sentence) against the
+    reference's boundary marking. The cohesive n-grams are drawn from the sentences themselves, so
+    long chains, overlaps of one character and occurrences of every length up to max_n are common."""
+    occurring = sorted({s[i : i + n] for s in sentences for n in range(2, 7) for i in range(len(s) - n + 1)})
+    cohesive_set = set(data.draw(st.lists(st.sampled_from(occurring), max_size=30))) if occurring else set()
+    from newword import sqlfiles
+
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE sentences AS SELECT unnest($s) AS sentence", {"s": sentences})
+        con.execute(
+            "CREATE TABLE cohesion AS SELECT unnest($n) AS ngram, true AS is_cohesive", {"n": sorted(cohesive_set) or [""]}
+        )
+        sqlfiles.materialise(con, "sentence_types", {})
+        sqlfiles.materialise(con, "cut", {"max_n": max_n})
+        got = con.execute(
+            "SELECT sentence, piece_start, piece, cut.length, sentence_occurrences FROM cut JOIN sentence_types USING (sentence_id)"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = []
+    for sentence in set(sentences):
+        start = 1
+        for piece in reference.cut(sentence, cohesive_set, max_n):
+            if len(piece) >= 2:
+                expected.append((sentence, start, piece, len(piece), sentences.count(sentence)))
+            start += len(piece)
+    assert sorted(got) == sorted(expected)

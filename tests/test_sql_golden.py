@@ -119,8 +119,8 @@ def test_ngram_counts_never_cross_sentences(con):
 @covers("distinct_sentences")
 def test_distinct_sentences_are_code_points(con):
     table(con, "sentences", "sentence VARCHAR", [("中华",), ("中华",), ("𠀀a",)])
-    got = rows(con, "SELECT sentence, occurrences, codes FROM (" + sqlfiles.text("distinct_sentences") + ") ORDER BY sentence")
-    assert got == [("中华", 2, [0x4E2D, 0x534E]), ("𠀀a", 1, [0x20000, ord("a")])]
+    got = rows(con, "SELECT occurrences, codes FROM (" + sqlfiles.text("distinct_sentences") + ") ORDER BY codes")
+    assert got == [(2, [0x4E2D, 0x534E]), (1, [0x20000, ord("a")])]  # 中华, 𠀀a
 
 
 @covers("ngram_level")
@@ -170,8 +170,13 @@ def test_cohesion_threshold_is_strict(con):
 def _cut(con, sentences: list[str], cohesive: list[str], max_n: int = 4) -> list[tuple]:
     table(con, "sentences", "sentence VARCHAR", [(s,) for s in sentences])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [(w, True) for w in cohesive] + [("民共", False)])
+    sqlfiles.materialise(con, "sentence_types", {})
     sqlfiles.materialise(con, "cut", {"max_n": max_n})
-    return rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut ORDER BY sentence, piece_start")
+    return rows(
+        con,
+        "SELECT sentence, sentence_occurrences, piece_start, piece, cut.length FROM cut"
+        " JOIN sentence_types USING (sentence_id) ORDER BY sentence, piece_start",
+    )
 
 
 @covers("cut")
@@ -264,7 +269,7 @@ def test_sharded_cut_keeps_the_local_cut_per_piece(con, tmp_path, monkeypatch):
         (1, "中华人民", 4), (2, "中华人民", 4), (2, "人民", 2), (3, "各项目进展", 5), (3, "人民", 2),
     ])  # fmt: skip
     distributed.cut_pieces(con, {"max_n": 4}, tmp_path / "exchange", distributed.local_map)
-    got = rows(con, "SELECT sentence, sentence_occurrences, piece_start, piece, length FROM cut")
+    got = rows(con, "SELECT sentence_id, sentence_occurrences, piece_start, piece, length FROM cut")
     assert got == [(None, c, None, piece, n) for (piece, n), c in sorted(per_piece.items())]
     assert got == [(None, 2, None, "中华", 2), (None, 4, None, "人民", 2), (None, 1, None, "各项目", 3)]
     assert not (tmp_path / "exchange").exists()
@@ -617,18 +622,21 @@ def test_autonomy_standardises_variation_per_length(con):
 def test_sentence_types(con):
     table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
           [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
-    assert sqlfiles.query(con, "sentence_types") == [("中华", 2), ("华人", 1)]
+    sqlfiles.materialise(con, "sentence_types", {})
+    got = rows(con, "SELECT sentence, occurrences, length FROM sentence_types ORDER BY sentence")
+    assert got == [("中华", 2, 2), ("华人", 1, 2)]
+    assert rows(con, "SELECT list_sort(list(sentence_id)) FROM sentence_types") == [([1, 2],)]
 
 
 @covers("segmented_cut")
 def test_segmented_cut_loads_pieces(con, tmp_path):
     pieces = tmp_path / "pieces.tsv"
-    pieces.write_text("中华人民\t2\t1\t中华\n中华人民\t2\t3\t人\n中华人民\t2\t4\t民\n", encoding="utf-8")
+    pieces.write_text("7\t2\t1\t中华\n7\t2\t3\t人\n7\t2\t4\t民\n", encoding="utf-8")
     sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut")
-    assert rows(con, "SELECT * FROM cut ORDER BY sentence, piece_start") == [
-        ("中华人民", 2, 1, "中华", 2),
-        ("中华人民", 2, 3, "人", 1),
-        ("中华人民", 2, 4, "民", 1),
+    assert rows(con, "SELECT * FROM cut ORDER BY sentence_id, piece_start") == [
+        (7, 2, 1, "中华", 2),
+        (7, 2, 3, "人", 1),
+        (7, 2, 4, "民", 1),
     ]
 
 

@@ -1,10 +1,13 @@
--- sentence_types: the distinct sentences with how often each occurs (the input of the segmentation).
--- grain: one row per distinct sentence.
+-- sentence_types: the distinct sentences, each with an id and how often it occurs.
+-- grain: one row per distinct sentence (sentence_id, numbered from 1 in no particular order).
 -- reads: sentences.
 -- parameters: none.
+-- The cut (both modes) keeps its pieces per sentence_id: a piece row that repeated its whole sentence
+-- made a long sentence quadratic (a 300,000-character sentence filled the disk).
 SELECT
+    row_number() OVER () AS sentence_id,
     sentence,
-    count(*) AS occurrences
+    count(*) AS occurrences,
+    length(sentence) AS length
 FROM sentences
 GROUP BY sentence
-ORDER BY sentence
