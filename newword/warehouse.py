@@ -13,6 +13,12 @@ from newword.errors import NewwordError
 _PID = re.compile(r"PID (\d+)")
 
 
+# Rows per row group of the tables newword writes (DuckDB's default is 122,880). DuckDB scans a table
+# in parallel a row group at a time: the 102,128 documents of a 25 MB corpus made one row group, so
+# splitting their sentences used one core. 16,384 took the sentences step from 0.50 s to 0.27 s.
+ROW_GROUP_SIZE = 16_384
+
+
 def connect(path: str | Path, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a warehouse. A missing file is an error unless `create`; a lock names the holder."""
     path = Path(path)
@@ -20,9 +26,15 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         raise NewwordError(f"{path}: no such database (run `newword discover` to build one)")
     if path.exists() and not path.is_file():
         raise NewwordError(f"{path}: not a database file")
+    con = duckdb.connect()  # in memory, the warehouse attached to it: ATTACH can set the row group size
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con.execute(
+            "ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only)",
+            {"path": str(path), "rows": ROW_GROUP_SIZE, "read_only": read_only},
+        )
+        con.execute("USE warehouse")
     except duckdb.IOException as exc:
+        con.close()
         message = str(exc)
         if "lock" in message.lower():
             pid = _PID.search(message)
@@ -30,9 +42,10 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
             raise NewwordError(f"{path}: database is locked by another process{holder}") from None
         raise NewwordError(f"{path}: cannot open database: {message.splitlines()[0]}") from None
     except duckdb.Error as exc:
+        con.close()
         raise NewwordError(f"{path}: not a DuckDB database: {str(exc).splitlines()[0]}") from None
     try:
-        configure(con)
+        configure(con, spill=f"{path}.tmp")
     except BaseException:
         con.close()
         raise
@@ -66,7 +79,7 @@ def compact_text() -> bool:
     return given == "1"
 
 
-def configure(con: duckdb.DuckDBPyConnection) -> None:
+def configure(con: duckdb.DuckDBPyConnection, spill: str | None = None) -> None:
     """Threads, memory and spilling: all cores; NEWWORD_MEMORY_LIMIT, else default_memory_limit(); spills
     to NEWWORD_TEMP_DIRECTORY, else DuckDB's <database>.tmp beside the (scratch) database.
     DuckDB's own progress bar is off: newword prints its own progress (and --quiet means quiet).
@@ -78,7 +91,9 @@ def configure(con: duckdb.DuckDBPyConnection) -> None:
     if threads := os.environ.get("NEWWORD_THREADS"):
         con.execute("SET threads = $threads", {"threads": int(threads)})
     con.execute("SET memory_limit = $limit", {"limit": os.environ.get("NEWWORD_MEMORY_LIMIT") or default_memory_limit()})
-    if spill := os.environ.get("NEWWORD_TEMP_DIRECTORY"):  # where DuckDB spills when memory runs short
+    # where DuckDB spills when memory runs short: for a warehouse, <database>.tmp beside it (DuckDB's
+    # own choice for a database file; it is attached to an in-memory one, whose default is ./.tmp)
+    if spill := os.environ.get("NEWWORD_TEMP_DIRECTORY") or spill:
         con.execute("SET temp_directory = $spill", {"spill": spill})
 
 

@@ -202,7 +202,9 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("476.8 MiB", "500.0 MB")
     con.close()
     monkeypatch.delenv("NEWWORD_MEMORY_LIMIT")
+    monkeypatch.delenv("NEWWORD_TEMP_DIRECTORY")
     con = warehouse.connect(tmp_path / "w.duckdb")
+    assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == f"{tmp_path / 'w.duckdb'}.tmp"
     half = warehouse.available_memory() / 2
     assert 0 < half <= os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2
     expected = min(4 * 2**30, half)  # the default: half the memory (a container's limit counts), at most 4 GiB
@@ -212,8 +214,10 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     con.close()
 
 
-def test_text_columns_are_plain_unless_compact_text_is_asked(tmp_path, monkeypatch, peoples_daily):
+def test_text_columns_are_plain_and_row_groups_small(tmp_path, monkeypatch, peoples_daily):
     import duckdb
+
+    from newword import warehouse
 
     corpus = write_lines(tmp_path / "c.txt", peoples_daily[:3000])
     storage = "SELECT DISTINCT compression FROM pragma_storage_info('sentences') WHERE column_name = 'sentence'"
@@ -227,6 +231,10 @@ def test_text_columns_are_plain_unless_compact_text_is_asked(tmp_path, monkeypat
         methods[compact] = {row[0].upper() for row in con.execute(storage).fetchall()}
         con.close()
     assert "FSST" not in " ".join(methods["0"]) and "FSST" in " ".join(methods["1"]), methods
+    con = duckdb.connect(str(tmp_path / "w0.duckdb"), read_only=True)
+    groups = con.execute("SELECT count(DISTINCT row_group_id), max(count) FROM pragma_storage_info('sentences')").fetchone()
+    con.close()
+    assert groups[0] > 1 and groups[1] <= warehouse.ROW_GROUP_SIZE, groups  # small row groups: parallel scans
     assert (tmp_path / "l0.tsv").read_bytes() == (tmp_path / "l1.tsv").read_bytes()
     monkeypatch.setenv("NEWWORD_COMPACT_TEXT", "yes")
     done = run_newword("discover", str(corpus), "--db", str(tmp_path / "w2.duckdb"), "--quiet")
@@ -243,3 +251,21 @@ def test_split_bonus_prefers_more_words():
     assert list(segment.Segmenter(counts, CJK, split_bonus=1.0).tokens("中华人民")) == ["中华", "人民"]
     assert math.log(5 / 29) > 2 * math.log(10 / 29)  # -1.76 > -2.13: whole without the bonus
     assert math.log(5 / 29) - 3 < 2 * (math.log(10 / 29) - 1)  # -4.76 < -4.13: split with it
+
+
+def test_entropy_mode_cuts_a_huge_sentence_into_pieces_that_make_it_up(peoples_daily, tmp_path):
+    """A 150,000-character run: the segmentation's pieces, in order, put back together are the sentence."""
+    import re
+
+    import duckdb
+
+    text = "".join(re.findall("[\u4e00-\u9fff]+", "".join(peoples_daily)))[:150_000]
+    path = write_lines(tmp_path / "huge.txt", [text])
+    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, Settings(mode="entropy"))
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        pieces = con.execute("SELECT string_agg(piece, '' ORDER BY piece_start) FROM cut GROUP BY sentence_id").fetchall()
+        sentences = con.execute("SELECT sentence FROM sentence_types").fetchall()
+    finally:
+        con.close()
+    assert pieces == [(text,)] and sentences == [(text,)]
