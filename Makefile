@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench.py --validation 1000000,5000000
 	$(BIN)/python tests/bench.py --cluster 10,50,100
 
-# The gigabyte run of the README (about 25 minutes, 2 GB of scratch disk): one table and the chart.
+# The gigabyte run of the README (about 16 minutes, 2 GB of scratch disk): one table and the chart.
 bench-gigabyte: $(STAMP)
 	$(BIN)/python tests/bench.py --scale 10,100,1000 --source synthetic --chart tests/data/bench-scaling.svg
 
