@@ -209,18 +209,21 @@ def _lines(source: Source) -> Iterator[tuple[int, str]]:
 
 
 def _block_lines(source: Source, block: bytes, before: int) -> Iterator[tuple[int, str]]:
-    """The numbered lines of a block of whole lines that follows line `before`."""
-    if b"\0" in block:
-        line = before + block.count(b"\n", 0, block.index(b"\0")) + 1
-        raise NewwordError(f"{source.name}:{line}: binary file (NUL byte), not text")
+    """The numbered lines of a block of whole lines that follows line `before`. The first bad line is
+    named, as line by line: invalid UTF-8 in the lines before a NUL byte's line is reported first."""
+    nul = block.find(b"\0")
+    checked = block if nul < 0 else block[: block.rfind(b"\n", 0, nul) + 1]  # the whole lines before it
     try:
-        text = block.decode("utf-8")
+        text = checked.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = before + block.count(b"\n", 0, exc.start) + 1
         column = exc.start - (block.rfind(b"\n", 0, exc.start) + 1)
         raise NewwordError(
             f"{source.name}:{line}: invalid UTF-8 (byte 0x{block[exc.start]:02x} at byte {column + 1} of the line)"
         ) from None
+    if nul >= 0:
+        line = before + block.count(b"\n", 0, nul) + 1
+        raise NewwordError(f"{source.name}:{line}: binary file (NUL byte), not text")
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
@@ -520,12 +523,17 @@ def _batches(records: Iterator[Record], documents: int = 4096, characters: int =
     record that reaches it)."""
     batch: list[Record] = []
     size = 0
-    for record in records:
-        batch.append(record)
-        size += len(record[1])
-        if len(batch) >= documents or size >= characters:
+    try:
+        for record in records:
+            batch.append(record)
+            size += len(record[1])
+            if len(batch) >= documents or size >= characters:
+                yield batch
+                batch, size = [], 0
+    except Exception:
+        if batch:  # the records before a bad one are checked first: the first error in the file is named
             yield batch
-            batch, size = [], 0
+        raise
     if batch:
         yield batch
 

@@ -43,6 +43,8 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         raise NewwordError(f"{path}: cannot open database: {message.splitlines()[0]}") from None
     except duckdb.Error as exc:
         con.close()
+        if "file handle conflict" in str(exc).lower():  # attached by another connection of this process
+            raise NewwordError(f"{path}: database is already open in this process") from None
         raise NewwordError(f"{path}: not a DuckDB database: {str(exc).splitlines()[0]}") from None
     try:
         configure(con, spill=f"{path}.tmp")

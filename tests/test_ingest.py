@@ -211,6 +211,8 @@ def test_block_reading_equals_reading_line_by_line(tmp_path, monkeypatch, block)
         (("中" * 3000 + "\n").encode() * 3 + b"\xff", "c.txt:4: invalid UTF-8 (byte 0xff at byte 1 of the line)"),
         (b"\xef\xbb\xbfab\xc3(\n", "c.txt:1: invalid UTF-8 (byte 0xc3 at byte 3 of the line)"),
         (b"x" * 9000 + b"\n" + b"y\0", "c.txt:2: binary file (NUL byte), not text"),
+        (b"x" * 9000 + b"\n\xff\nok\na\0b\n", "c.txt:2: invalid UTF-8 (byte 0xff at byte 1 of the line)"),
+        (b"x" * 9000 + b"\n\xffa\0b\n", "c.txt:2: binary file (NUL byte), not text"),  # NUL first in its line
     ):
         path.write_bytes(data)
         with pytest.raises(ingest_module.NewwordError) as error:
@@ -231,3 +233,13 @@ def test_staging_is_valid_json_whatever_the_text(tmp_path):
     assert [r["text"] for r in records] == [unicodedata.normalize("NFKC", line) for line in lines]
     assert {r["source"] for r in records} == {str(source)}
     assert [r["doc_id"] for r in records] == [1, 2, 3, 4] and all(r["date"] is None for r in records)
+
+
+def test_the_first_bad_document_is_named_though_documents_are_batched(tmp_path):
+    """An oversized document on line 1 is reported before invalid JSON on line 2 of the same batch."""
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"text":"一二三四五六七八九十"}\n{bad json\n', encoding="utf-8")
+    options = IngestOptions(max_doc_chars=5)
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(path)], options, tmp_path), options, tmp_path / "s.jsonl")
+    assert str(error.value).startswith(f"{path}:1: document of 10 characters exceeds --max-doc-chars 5")

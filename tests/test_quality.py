@@ -200,6 +200,10 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(tmp_path / "spill")
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("476.8 MiB", "500.0 MB")
+    from newword.errors import NewwordError
+
+    with pytest.raises(NewwordError, match="database is already open in this process"):
+        warehouse.connect(tmp_path / "w.duckdb")  # a second read-write open, while this one is open
     con.close()
     monkeypatch.delenv("NEWWORD_MEMORY_LIMIT")
     monkeypatch.delenv("NEWWORD_TEMP_DIRECTORY")
