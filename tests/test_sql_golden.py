@@ -598,6 +598,7 @@ def test_version_changes_by_share(con, tmp_path):
 def test_branching_entropies(con):
     table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
           [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
+    sqlfiles.materialise(con, "sentence_types", {})
     sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 1})
     got = rows(con, "SELECT ngram, length, count, round(left_entropy, 9), round(right_entropy, 9) FROM branching ORDER BY ngram")
     h = round(math.log(3) - 2 * math.log(2) / 3, 9)  # 华: followed by the end twice and by 人 once

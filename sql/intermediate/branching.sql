@@ -1,6 +1,6 @@
 -- branching: the left and right neighbour entropy of every n-gram of length 1..max_n (entropy mode).
 -- grain: one row per n-gram of length 1..max_n with count >= $segment_min_count.
--- reads: sentences.
+-- reads: sentence_types (written by the cut step before it).
 -- parameters: $max_n, $segment_min_count.
 -- No ORDER BY: an intermediate table, read by joins and GROUP BYs (sorting it cost up to a fifth of the step).
 -- The neighbours of an occurrence are the characters just before and after it; a sentence start or
@@ -9,13 +9,12 @@
 -- and left_entropy likewise over the characters before x (Matrix67's "freedom"). Every n-gram is
 -- counted here, not only those with count >= min_count: segmentation needs the rare ones too.
 -- Same window technique as ngram_counts, over sentences marked at both ends, one character longer.
-WITH sentence_types AS (
+WITH marked_sentences AS (
     SELECT
-        row_number() OVER () AS sentence_id,
+        sentence_id,
         chr(2) || sentence || chr(3) AS marked,
-        count(*) AS occurrences
-    FROM sentences
-    GROUP BY sentence
+        occurrences
+    FROM sentence_types
 ),
 
 characters AS (
@@ -24,7 +23,7 @@ characters AS (
         occurrences,
         unnest(string_split(marked, '')) AS character,
         generate_subscripts(string_split(marked, ''), 1) AS position
-    FROM sentence_types
+    FROM marked_sentences
 ),
 
 positions AS (

@@ -3,7 +3,7 @@
 -- reads: sentences.
 -- parameters: $max_n, $after_doc_id (sentences of documents after this one are new).
 -- The same expansion as ngram_counts.sql, without the min_count filter.
-WITH sentence_types AS (
+WITH new_sentence_types AS (  -- the distinct new sentences (not the sentence_types table)
     SELECT
         row_number() OVER () AS sentence_id,
         sentence,
@@ -19,7 +19,7 @@ characters AS (
         occurrences,
         unnest(string_split(sentence, '')) AS character,
         generate_subscripts(string_split(sentence, ''), 1) AS position
-    FROM sentence_types
+    FROM new_sentence_types
 ),
 
 positions AS (
