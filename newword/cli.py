@@ -587,6 +587,13 @@ def _jieba(gold):
     return [list(jieba.cut("".join(words))) for words in gold]
 
 
+ENVIRONMENT_HELP = (
+    "environment: NEWWORD_THREADS and NEWWORD_MEMORY_LIMIT (DuckDB's threads and memory limit; default half the "
+    "memory, at most 4 GB), NEWWORD_TEMP_DIRECTORY (where DuckDB spills; default <database>.tmp), "
+    "NEWWORD_COMPACT_TEXT=1 (compress text columns: a warehouse about half the size, a build about 15% slower)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="newword", description="Discover new Chinese words from raw text, without supervision.")
     parser.add_argument("--version", action="version", version=f"newword {__version__}")
@@ -598,6 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the warehouse and the lexicon from SOURCE documents",
         description="Run every step of algorithm.md on exactly the given documents: files, folders, globs or "
         "http(s) URLs. Writes the DuckDB warehouse (--db) and the lexicon as TSV (--output).",
+        epilog=ENVIRONMENT_HELP,
     )
     discover.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or http(s) URL")
     discover.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
@@ -633,6 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
         "over the whole corpus, validate it with the expectation suites in expectations/, and publish a new immutable "
         "version only when every check passes. No new documents: nothing is published (exit 0). A failed check: "
         "exit 1, the failed expectations with example rows, the report kept under HOME/reports/, the previous version current.",
+        epilog=ENVIRONMENT_HELP,
     )
     refresh.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or http(s) URL")
     refresh.add_argument("--home", help=home_help)

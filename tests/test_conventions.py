@@ -114,3 +114,13 @@ def test_published_files_match_the_suites():
     text = (ROOT / "newword" / "publish.py").read_text(encoding="utf-8")
     for table in PUBLISHED_TABLES:
         assert f'"{table}.parquet"' in text or f"{table}.parquet" in text
+
+
+@pytest.mark.parametrize("command", ["discover", "refresh"])
+def test_help_names_the_environment_variables_that_change_a_build(command):
+    done = subprocess.run(
+        [sys.executable, "-m", "newword.cli", command, "--help"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    text = " ".join(done.stdout.split())
+    for variable in ("NEWWORD_THREADS", "NEWWORD_MEMORY_LIMIT", "NEWWORD_TEMP_DIRECTORY", "NEWWORD_COMPACT_TEXT"):
+        assert variable in text, f"`newword {command} --help` names {variable}"
