@@ -57,13 +57,10 @@ def materialise(
     name: str,
     values: dict[str, Any] | None = None,
     table: str | None = None,
-    temporary: bool = False,
 ) -> int:
-    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows.
-    `temporary`: a TEMP table, gone with the connection (kept in memory, spilled when it must be)."""
+    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows."""
     table = table or name
-    kind = "TEMP TABLE" if temporary else "TABLE"
-    con.execute(f'CREATE OR REPLACE {kind} "{table}" AS ' + text(name), bind(name, values or {}))
+    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
     return row_count(con, table)
 
 

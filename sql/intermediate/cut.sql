@@ -6,40 +6,69 @@
 -- parameters: $max_n (at most 6).
 -- A boundary is joined when a cohesive n-gram occurrence covers both its characters, so a piece
 -- is a maximal chain of cohesive occurrences that overlap by at least one character.
--- Each sentence is worked on as a list, so the cost is linear in its length (no per-piece copy of
--- the sentence, no substr at a far position, no sort across sentences). No ORDER BY: an
--- intermediate table, read by joins and GROUP BYs.
-WITH cohesive_by_prefix AS (  -- the cohesive n-grams, looked up by their first two characters
+-- The longest cohesive n-gram at each position is found by hash lookups of integer keys (as
+-- ngram_level's); each sentence is then worked on as a list, so the cost is linear in its length (no
+-- per-piece copy of the sentence, no substr at a far position, no sort across sentences).
+-- Measured on 25 MB (7.3 M characters): 0.75 s with string windows matched against the cohesive
+-- n-grams of their first two characters, 0.60 s with integer keys.
+-- No ORDER BY: an intermediate table, read by joins and GROUP BYs.
+WITH cohesive_keys AS (  -- the cohesive n-grams as keys: code points, 21 bits each, first character highest
     SELECT
-        substr(ngram, 1, 2) AS prefix,
-        list(ngram) AS ngrams
+        list_sum(list_transform(
+            range(0, length(ngram)),
+            lambda j: unicode(string_split(ngram, '')[j + 1])::HUGEINT << (21 * (length(ngram) - 1 - j))
+        )) AS key,
+        length(ngram) AS length
     FROM cohesion
     WHERE is_cohesive AND length(ngram) <= $max_n
-    GROUP BY prefix
 ),
 
-windows AS (  -- the max_n characters from each position that can start an n-gram
+positions AS (  -- a row per position: the codes of the characters there and after (NULL past the end)
     SELECT
         sentence_id,
-        unnest(range(1, len(characters))) AS position,
-        unnest(list_transform(range(1, len(characters)), lambda i: concat(  -- NULLs past the end are skipped
-            characters[i], characters[i + 1],
-            if($max_n >= 3, characters[i + 2], NULL), if($max_n >= 4, characters[i + 3], NULL),
-            if($max_n >= 5, characters[i + 4], NULL), if($max_n >= 6, characters[i + 5], NULL)
-        ))) AS window_text
-    FROM (SELECT sentence_id, string_split(sentence, '') AS characters FROM sentence_types)
+        unnest(range(1, len(codes) + 1)) AS position,
+        unnest(codes) AS c0,
+        unnest(codes[2:]) AS c1,  -- unnesting shifted slices side by side is a copy, linear
+        unnest(if($max_n >= 3, codes[3:], [])) AS c2,
+        unnest(if($max_n >= 4, codes[4:], [])) AS c3,
+        unnest(if($max_n >= 5, codes[5:], [])) AS c4,
+        unnest(if($max_n >= 6, codes[6:], [])) AS c5
+    FROM (
+        SELECT
+            sentence_id,
+            list_transform(string_split(sentence, ''), lambda c: unicode(c)::BIGINT) AS codes
+        FROM sentence_types
+    )
+),
+
+keyed AS (  -- the keys of the n-grams starting at each position that can start one (n = 2 .. 6)
+    SELECT
+        sentence_id,
+        position,
+        -- Each key from the last (fewer operations). Up to three characters fit in a BIGINT (63
+        -- bits); longer keys are HUGEINTs, whose arithmetic is slower.
+        (c0 << 21) + c1 AS k2,
+        (k2 << 21) + c2 AS k3,
+        (k3::HUGEINT << 21) + c3 AS k4,
+        (k4 << 21) + c4 AS k5,
+        (k5 << 21) + c5 AS k6
+    FROM positions
+    WHERE c1 IS NOT NULL
 ),
 
 reaches AS (  -- every position that can start an n-gram: the length of the longest cohesive one there, else 0
     SELECT
-        windows.sentence_id,
-        windows.position,
-        coalesce(list_max(list_transform(
-            list_filter(cohesive_by_prefix.ngrams, lambda ngram: starts_with(windows.window_text, ngram)),
-            lambda ngram: length(ngram)
-        )), 0) AS length
-    FROM windows
-    LEFT JOIN cohesive_by_prefix ON cohesive_by_prefix.prefix = substr(windows.window_text, 1, 2)
+        sentence_id,
+        position,
+        CASE  -- a hash lookup per length (to max_n: there are no longer cohesive n-grams)
+            WHEN k6 IN (SELECT key FROM cohesive_keys WHERE length = 6) THEN 6
+            WHEN k5 IN (SELECT key FROM cohesive_keys WHERE length = 5) THEN 5
+            WHEN k4 IN (SELECT key FROM cohesive_keys WHERE length = 4) THEN 4
+            WHEN k3 IN (SELECT key::BIGINT FROM cohesive_keys WHERE length = 3) THEN 3
+            WHEN k2 IN (SELECT key::BIGINT FROM cohesive_keys WHERE length = 2) THEN 2
+            ELSE 0
+        END AS length
+    FROM keyed
 ),
 
 -- Per sentence, those lengths as a list indexed by position. Every position is there once, so
@@ -60,8 +89,8 @@ joins AS (
         lengths.sentence_id,
         sentence_types.occurrences,
         string_split(sentence_types.sentence, '') AS characters,
-        list_transform(range(1, len(lengths.lengths) + 1), lambda b:
-            lengths.lengths[b] >= 2
+        list_transform(lengths.lengths, lambda length, b:
+            length >= 2
             OR (b > 1 AND lengths.lengths[b - 1] >= 3)
             OR (b > 2 AND lengths.lengths[b - 2] >= 4)
             OR (b > 3 AND lengths.lengths[b - 3] >= 5)
@@ -82,7 +111,7 @@ pieces AS (  -- the sentence with a separator at every boundary not joined, spli
         list_filter(
             string_split(
                 array_to_string(
-                    list_transform(range(1, len(characters) + 1), lambda i: characters[i] || if(joined[i], '', chr(31))), ''
+                    list_transform(characters, lambda c, i: if(joined[i], c, c || chr(31))), ''
                 ),
                 chr(31)  -- never in a sentence (a run of letters of the character class)
             ),
