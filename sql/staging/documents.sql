@@ -24,9 +24,10 @@ hashed AS (
     FROM source
 ),
 
-firsts AS (
+firsts AS (  -- the first document of each content (none without $dedupe: grouping them cost 0.07 s per 25 MB)
     SELECT min(doc_id) AS doc_id
     FROM hashed
+    WHERE $dedupe
     GROUP BY content_hash
 )
 
