@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     entropy = ", branching, autonomy" if args.mode == "entropy" else ""
     print(
         f"  warehouse  {os.path.abspath(summary['db'])}  "
-        f"(tables: documents, sentences, ngram_counts, cohesion{entropy}, sentence_types, cut, candidates, lexicon, run)"
+        f"(tables: documents, sentences, sentence_types, ngram_counts, cohesion{entropy}, cut, candidates, lexicon, run)"
     )
     if summary["output"]:
         print(f"  lexicon    {os.path.abspath(summary['output'])}")

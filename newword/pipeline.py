@@ -215,10 +215,6 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, 
         on_cluster = mapper is not None and build.settings.mode == "reference"
         if step == "cohesion":
             sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
-        if step == "cut" and on_cluster:  # the cut is kept per piece: no sentence to refer to
-            sqlfiles.drop(con, "sentence_types")
-        elif step == "cut":  # the distinct sentences, which the cut's rows refer to
-            sqlfiles.materialise(con, "sentence_types", build.parameters())
         if build.accumulate and step in ("sentences", "ngram_counts"):
             rows = _count_incrementally(con, build, step, mapper)
         elif step == "ngram_counts":
@@ -247,12 +243,17 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, 
             raise NewwordError(
                 f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
             )
+        if step == "sentences" and on_cluster:  # the cluster's cut is kept per piece: no sentence to refer to
+            sqlfiles.drop(con, "sentence_types")
+        elif step == "sentences":  # the distinct sentences: counted once (count_ngrams), cut once
+            sqlfiles.materialise(con, "sentence_types", build.parameters())
         return rows
 
 
 def count_ngrams(con, values: dict) -> int:
-    """Step 2 level by level (apriori): the distinct sentences as code points, the characters, then
-    each length n from the n-grams kept at n - 1; ngram_counts is all levels, as algorithm.md's."""
+    """Step 2 level by level (apriori): the distinct sentences (sentence_types) as code points, the
+    characters, then each length n from the n-grams kept at n - 1; ngram_counts is all levels, as
+    algorithm.md's."""
     # Tables of the (scratch) warehouse, not TEMP tables: DuckDB scans a table in parallel a row group
     # at a time, and only the attached file takes a row group size (warehouse.ROW_GROUP_SIZE); a TEMP
     # table kept the default 122,880 rows, so the 133,542 sentences of 5 MB were counted on one core.

@@ -104,6 +104,7 @@ def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
 @covers("ngram_level")
 def test_ngram_counts_never_cross_sentences(con):
     table(con, "sentences", "sentence VARCHAR", [("中华人民",), ("人民",), ("华人",)])
+    sqlfiles.materialise(con, "sentence_types", {})
     pipeline.count_ngrams(con, {"max_n": 3, "min_count": 1})
     got = {(w, n): c for w, n, c in rows(con, "SELECT ngram, length, count FROM ngram_counts")}
     assert got == {
@@ -119,6 +120,7 @@ def test_ngram_counts_never_cross_sentences(con):
 @covers("distinct_sentences")
 def test_distinct_sentences_are_code_points(con):
     table(con, "sentences", "sentence VARCHAR", [("中华",), ("中华",), ("𠀀a",)])
+    sqlfiles.materialise(con, "sentence_types", {})
     got = rows(con, "SELECT occurrences, codes FROM (" + sqlfiles.text("distinct_sentences") + ") ORDER BY codes")
     assert got == [(2, [0x4E2D, 0x534E]), (1, [0x20000, ord("a")])]  # 中华, 𠀀a
 

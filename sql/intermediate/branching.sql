@@ -1,6 +1,6 @@
 -- branching: the left and right neighbour entropy of every n-gram of length 1..max_n (entropy mode).
 -- grain: one row per n-gram of length 1..max_n with count >= $segment_min_count.
--- reads: sentence_types (written by the cut step before it).
+-- reads: sentence_types (written by the sentences step).
 -- parameters: $max_n, $segment_min_count.
 -- No ORDER BY: an intermediate table, read by joins and GROUP BYs (sorting it cost up to a fifth of the step).
 -- The neighbours of an occurrence are the characters just before and after it; a sentence start or
