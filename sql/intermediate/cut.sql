@@ -89,8 +89,8 @@ joins AS (
         lengths.sentence_id,
         sentence_types.occurrences,
         string_split(sentence_types.sentence, '') AS characters,
-        list_transform(lengths.lengths, lambda length, b:
-            length >= 2
+        list_transform(lengths.lengths, lambda reach, b:
+            reach >= 2
             OR (b > 1 AND lengths.lengths[b - 1] >= 3)
             OR (b > 2 AND lengths.lengths[b - 2] >= 4)
             OR (b > 3 AND lengths.lengths[b - 3] >= 5)
