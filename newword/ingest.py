@@ -538,6 +538,22 @@ def _batches(records: Iterator[Record], documents: int = 4096, characters: int =
         yield batch
 
 
+def _where(source: Source, locator: str) -> str:
+    """file:line (or file:N for a row, item or article) of a record; the file for a whole-file document."""
+    return f"{source.name}:{locator.split()[-1]}" if locator else source.name
+
+
+def _surrogate_error(source: Source, batch: list[Record], texts: list[str]) -> NewwordError:
+    """The first document of a batch with a lone surrogate (half of a UTF-16 pair: no character), or
+    the file name (Python keeps the bytes of a name that is not UTF-8 as lone surrogates)."""
+    for record, text in zip(batch, texts, strict=True):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as bad:
+            return NewwordError(f"{_where(source, record[0])}: text has a lone surrogate ({text[bad.start]!a}), not valid Unicode")
+    return NewwordError(f"{ascii(source.name)}: the file name is not valid UTF-8 (rename the file)")
+
+
 def write_staging(
     sources: list[Source], options: IngestOptions, staging: Path, on_source: Callable[[int, Source], None] | None = None
 ) -> tuple[int, int]:
@@ -554,11 +570,12 @@ def write_staging(
             records = _READERS[source.format](source, options)
             for batch in _batches(records):  # normalised, and written, a batch at a time
                 rows = []
-                for (locator, _, *date), text in zip(batch, normalise([record[1] for record in batch]), strict=True):
+                texts = normalise([record[1] for record in batch])
+                for (locator, _, *date), text in zip(batch, texts, strict=True):
                     if len(text) > options.max_doc_chars:
-                        where = f"{source.name}:{locator.split()[-1]}" if locator else source.name
                         raise NewwordError(
-                            f"{where}: document of {len(text):,} characters exceeds --max-doc-chars {options.max_doc_chars:,}"
+                            f"{_where(source, locator)}: document of {len(text):,} characters exceeds "
+                            f"--max-doc-chars {options.max_doc_chars:,}"
                         )
                     documents += 1
                     characters += len(text)
@@ -567,5 +584,8 @@ def write_staging(
                         f'{{"doc_id":{documents},"source":{name},"locator":{_json_string(locator)},'
                         f'"text":{_json_string(text)},"date":{"null" if not date or date[0] is None else _json_string(date[0])}}}\n'
                     )
-                out.write("".join(rows))
+                try:
+                    out.write("".join(rows))
+                except UnicodeEncodeError:  # a lone surrogate: a JSON escape such as "\ud800", or a file name
+                    raise _surrogate_error(source, batch, texts) from None
     return documents, characters

@@ -235,6 +235,23 @@ def test_staging_is_valid_json_whatever_the_text(tmp_path):
     assert [r["doc_id"] for r in records] == [1, 2, 3, 4] and all(r["date"] is None for r in records)
 
 
+def test_a_lone_surrogate_is_a_one_line_error(tmp_path):
+    """A JSON escape of half a surrogate pair is no character: the error names the line; a file name
+    that is not UTF-8 (kept by Python as lone surrogates) is named too."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"text":"中文"}\n{"text":"坏\\ud800字"}\n', encoding="utf-8")
+    options = IngestOptions()
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(path)], options, tmp_path), options, tmp_path / "s1.jsonl")
+    assert str(error.value) == f"{path}:2: text has a lone surrogate ('\\ud800'), not valid Unicode"
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "\udcff.txt").write_bytes("中文\n".encode())  # the name's byte 0xff, as os.fsdecode keeps it
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(folder)], options, tmp_path), options, tmp_path / "s2.jsonl")
+    assert str(error.value) == f"{ascii(str(folder / chr(0xDCFF)) + '.txt')}: the file name is not valid UTF-8 (rename the file)"
+
+
 def test_the_first_bad_document_is_named_though_documents_are_batched(tmp_path):
     """An oversized document on line 1 is reported before invalid JSON on line 2 of the same batch."""
     path = tmp_path / "e.jsonl"
