@@ -35,8 +35,8 @@ test: $(STAMP) $(BROWSER)
 # identical lexicons checked), the per-stage table on the two real corpora, a 1% incremental refresh,
 # the validation gate on large tables, and a refresh on a local 2-worker Dask cluster.
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py --scale 5,10,25 --source real,synthetic
-	$(BIN)/python tests/bench.py
+	$(BIN)/python tests/bench.py --scale 5,10,25 --source real,synthetic --times 3
+	$(BIN)/python tests/bench.py --times 3
 	$(BIN)/python tests/bench.py --incremental peoples-daily
 	$(BIN)/python tests/bench.py --validation 1000000,5000000
 	$(BIN)/python tests/bench.py --cluster 10,50,100
