@@ -86,6 +86,12 @@ def drop(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f'DROP TABLE IF EXISTS "{table}"')
 
 
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write what the connection changed to the database file: the blocks of dropped tables become
+    free, and the tables written next reuse them."""
+    con.execute("CHECKPOINT")
+
+
 def exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table", {"table": table}).fetchall()[0][0])
 

