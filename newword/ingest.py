@@ -539,18 +539,27 @@ def _batches(records: Iterator[Record], documents: int = 4096, characters: int =
 
 
 def _where(source: Source, locator: str) -> str:
-    """file:line (or file:N for a row, item or article) of a record; the file for a whole-file document."""
-    return f"{source.name}:{locator.split()[-1]}" if locator else source.name
+    """Where a record is: file:line for a line or CSV row, `file (item 3)` for a JSON item or an
+    article, the file alone for a whole-file document."""
+    if not locator:
+        return source.name
+    kind, _, number = locator.partition(" ")
+    return f"{source.name}:{number}" if kind in ("line", "row") else f"{source.name} ({locator})"
 
 
-def _surrogate_error(source: Source, batch: list[Record], texts: list[str]) -> NewwordError:
-    """The first document of a batch with a lone surrogate (half of a UTF-16 pair: no character), or
-    the file name (Python keeps the bytes of a name that is not UTF-8 as lone surrogates)."""
+def _surrogate_error(source: Source, batch: list[Record], texts: list[str]) -> NewwordError | None:
+    """The first document of a batch with a lone surrogate (half of a UTF-16 pair: no character),
+    or None."""
     for record, text in zip(batch, texts, strict=True):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as bad:
             return NewwordError(f"{_where(source, record[0])}: text has a lone surrogate ({text[bad.start]!a}), not valid Unicode")
+    return None
+
+
+def _name_error(source: Source) -> NewwordError:
+    """Python keeps the bytes of a file name that is not UTF-8 as lone surrogates: JSON cannot hold them."""
     return NewwordError(f"{ascii(source.name)}: the file name is not valid UTF-8 (rename the file)")
 
 
@@ -570,10 +579,13 @@ def write_staging(
             records = _READERS[source.format](source, options)
             for batch in _batches(records):  # normalised, and written, a batch at a time
                 rows = []
-                texts = normalise([record[1] for record in batch])
-                for (locator, _, *date), text in zip(batch, texts, strict=True):
-                    if len(text) > options.max_doc_chars:
-                        raise NewwordError(
+                try:
+                    texts = normalise([record[1] for record in batch])
+                except UnicodeEncodeError:  # a lone surrogate reached OpenCC (--to-simplified)
+                    raise _surrogate_error(source, batch, [record[1] for record in batch]) or _name_error(source) from None
+                for index, ((locator, _, *date), text) in enumerate(zip(batch, texts, strict=True)):
+                    if len(text) > options.max_doc_chars:  # unless an earlier document is bad too
+                        raise _surrogate_error(source, batch[:index], texts[:index]) or NewwordError(
                             f"{_where(source, locator)}: document of {len(text):,} characters exceeds "
                             f"--max-doc-chars {options.max_doc_chars:,}"
                         )
@@ -587,5 +599,5 @@ def write_staging(
                 try:
                     out.write("".join(rows))
                 except UnicodeEncodeError:  # a lone surrogate: a JSON escape such as "\ud800", or a file name
-                    raise _surrogate_error(source, batch, texts) from None
+                    raise _surrogate_error(source, batch, texts) or _name_error(source) from None
     return documents, characters

@@ -250,6 +250,21 @@ def test_a_lone_surrogate_is_a_one_line_error(tmp_path):
     with pytest.raises(ingest_module.NewwordError) as error:
         ingest_module.write_staging(ingest_module.expand([str(folder)], options, tmp_path), options, tmp_path / "s2.jsonl")
     assert str(error.value) == f"{ascii(str(folder / chr(0xDCFF)) + '.txt')}: the file name is not valid UTF-8 (rename the file)"
+    # with --to-simplified (OpenCC meets it first); before a later oversized document; in a JSON array
+    simplified = IngestOptions(to_simplified=True)
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(path)], simplified, tmp_path), simplified, tmp_path / "s3.jsonl")
+    assert str(error.value) == f"{path}:2: text has a lone surrogate ('\\ud800'), not valid Unicode"
+    path.write_text('{"text":"坏\\ud800"}\n{"text":"一二三四五六七八九十"}\n', encoding="utf-8")
+    small = IngestOptions(max_doc_chars=5)
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(path)], small, tmp_path), small, tmp_path / "s4.jsonl")
+    assert str(error.value) == f"{path}:1: text has a lone surrogate ('\\ud800'), not valid Unicode"
+    array = tmp_path / "a.json"
+    array.write_text('[\n"中文",\n\n"好",\n"坏\\ud800"\n]\n', encoding="utf-8")
+    with pytest.raises(ingest_module.NewwordError) as error:
+        ingest_module.write_staging(ingest_module.expand([str(array)], options, tmp_path), options, tmp_path / "s5.jsonl")
+    assert str(error.value) == f"{array} (item 3): text has a lone surrogate ('\\ud800'), not valid Unicode"
 
 
 def test_the_first_bad_document_is_named_though_documents_are_batched(tmp_path):

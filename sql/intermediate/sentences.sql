@@ -6,7 +6,7 @@
 --   $window_start (NULL, or only documents dated, by their own date else their ingestion, from then on).
 -- Everything outside the class breaks a run: punctuation is a boundary, never deleted.
 -- (unnest in the select list: a lateral unnest ... WITH ORDINALITY is quadratic on long lists.)
--- No ORDER BY: documents is in doc_id order and the unnest keeps each document's runs in order.
+-- No ORDER BY: sentence_no numbers each document's runs in their order (the unnest keeps it).
 WITH matches AS (
     SELECT
         doc_id,

@@ -1,5 +1,5 @@
 -- documents: the corpus as ingested, one row per document.
--- grain: one row per document (doc_id), in ingestion order.
+-- grain: one row per document (doc_id, numbered in ingestion order).
 -- reads: the staging JSON Lines file written by newword.ingest (already NFKC-normalised).
 -- parameters: $staging_path (path of the JSON Lines file), $dedupe (drop repeated content),
 --   $started_at (ISO time of the build: when the documents were ingested).
@@ -31,8 +31,9 @@ firsts AS (  -- the first document of each content (none without $dedupe: groupi
     GROUP BY content_hash
 )
 
--- No ORDER BY: the staging file is in doc_id order, and a scan, a filter and a semi join keep it
--- (DuckDB preserves insertion order); sorting 25 MB of text cost half a second.
+-- No ORDER BY: sorting 25 MB of text cost half a second. Without $dedupe the rows keep the staging
+-- file's doc_id order; with it, the semi join on two threads can interleave them (the doc_ids stay
+-- right). Nothing reads the table's physical order: steps join and group, exports sort.
 SELECT
     doc_id,
     source,
