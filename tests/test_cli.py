@@ -236,13 +236,19 @@ def test_interrupted_build_leaves_outputs(built, peoples_daily):
     before = snapshot(built)
     import os
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newword.cli", "discover", str(big), "--db", "w.duckdb", "--output", "lex.tsv"],
-        cwd=built,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    # A test run started in the background by a shell ignores SIGINT, and an ignored signal stays
+    # ignored in children: the build is started with SIGINT handled, as from a terminal.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newword.cli", "discover", str(big), "--db", "w.duckdb", "--output", "lex.tsv"],
+            cwd=built,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     time.sleep(2.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
