@@ -582,7 +582,10 @@ def write_staging(
                 try:
                     texts = normalise([record[1] for record in batch])
                 except UnicodeEncodeError:  # a lone surrogate reached OpenCC (--to-simplified)
-                    raise _surrogate_error(source, batch, [record[1] for record in batch]) or _name_error(source) from None
+                    error = _surrogate_error(source, batch, [record[1] for record in batch])
+                    if error is None:  # not the texts: only they are normalised, so a real fault
+                        raise
+                    raise error from None
                 for index, ((locator, _, *date), text) in enumerate(zip(batch, texts, strict=True)):
                     if len(text) > options.max_doc_chars:  # unless an earlier document is bad too
                         raise _surrogate_error(source, batch[:index], texts[:index]) or NewwordError(
