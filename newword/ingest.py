@@ -554,13 +554,15 @@ def _surrogate_error(source: Source, batch: list[Record], texts: list[str]) -> N
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as bad:
-            return NewwordError(f"{_where(source, record[0])}: text has a lone surrogate ({text[bad.start]!a}), not valid Unicode")
+            return NewwordError(
+                f"{_where(source, record[0])}: text has a lone surrogate ({text[bad.start]!a}), not valid Unicode"
+            )
     return None
 
 
 def _name_error(source: Source) -> NewwordError:
     """Python keeps the bytes of a file name that is not UTF-8 as lone surrogates: JSON cannot hold them."""
-    return NewwordError(f"{ascii(source.name)}: the file name is not valid UTF-8 (rename the file)")
+    return NewwordError(f"{source.name!a}: the file name is not valid UTF-8 (rename the file)")
 
 
 def write_staging(

@@ -249,7 +249,7 @@ def test_a_lone_surrogate_is_a_one_line_error(tmp_path):
     (folder / "\udcff.txt").write_bytes("中文\n".encode())  # the name's byte 0xff, as os.fsdecode keeps it
     with pytest.raises(ingest_module.NewwordError) as error:
         ingest_module.write_staging(ingest_module.expand([str(folder)], options, tmp_path), options, tmp_path / "s2.jsonl")
-    assert str(error.value) == f"{ascii(str(folder / chr(0xDCFF)) + '.txt')}: the file name is not valid UTF-8 (rename the file)"
+    assert str(error.value) == f"{str(folder / chr(0xDCFF)) + '.txt'!a}: the file name is not valid UTF-8 (rename the file)"
     # with --to-simplified (OpenCC meets it first); before a later oversized document; in a JSON array
     simplified = IngestOptions(to_simplified=True)
     with pytest.raises(ingest_module.NewwordError) as error:

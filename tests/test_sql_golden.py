@@ -208,13 +208,13 @@ def test_cut_adjacent_occurrences_stay_apart_and_max_n_limits(con):
     ]  # fmt: skip
 
 
-
 def test_cut_chain_reached_from_four_occurrences_back(con):
     # 新词发现算法 (6) ends on 法, where 法好 starts; the three occurrences between (词发, 发现, 现算)
     # end before 法, and nothing starts at 算: the chain still joins 法|好, one piece
     assert _cut(con, ["新词发现算法好"], ["新词发现算法", "词发", "发现", "现算", "法好"], max_n=6) == [
         ("新词发现算法好", 1, 1, "新词发现算法好", 7),
     ]
+
 
 @covers("new_characters")
 @covers("shard_sentences")
