@@ -483,15 +483,13 @@ def bench_incremental(name: str, share: float) -> None:
 
 
 # A bare DuckDB pipeline, the least that any SQL version of the algorithm does before its cut: read
-# the lines, split them into runs of Chinese characters, group the distinct ones, count 1..4-grams as
+# the lines, split them into runs of newword's characters, group the distinct ones, count 1..4-grams as
 # integers level by level. No checks, no normalisation, no cut, nothing published.
 FLOOR_STEPS = [
     ("read lines", "CREATE TABLE lines AS SELECT unnest(string_split(content, chr(10))) AS line FROM read_text($path)"),
     (
         "split sentences",
-        """CREATE TABLE sentences AS SELECT sentence
-        FROM (SELECT unnest(regexp_split_to_array(line, '[^\\p{Han}]+')) AS sentence FROM lines)
-        WHERE length(sentence) > 0""",
+        "CREATE TABLE sentences AS SELECT unnest(regexp_extract_all(line, $pattern)) AS sentence FROM lines",
     ),
     (
         "distinct sentences, as codes",
@@ -534,6 +532,7 @@ def child_floor(corpus: str) -> dict:
     import duckdb
 
     from newword import warehouse
+    from newword.settings import Settings
 
     seconds = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -543,9 +542,11 @@ def child_floor(corpus: str) -> dict:
             {"path": str(Path(folder) / "floor.duckdb"), "rows": warehouse.ROW_GROUP_SIZE},
         )
         con.execute("USE floor")
+        values = {"path": corpus, "pattern": Settings(mode="reference").pattern}  # the sentences newword splits
         for name, statement in FLOOR_STEPS:
+            bound = {key: value for key, value in values.items() if f"${key}" in statement}
             started = time.perf_counter()
-            con.execute(statement, {"path": corpus} if "$path" in statement else {})
+            con.execute(statement, bound)
             seconds[name] = time.perf_counter() - started
         con.close()
     return {"stages": seconds, "seconds": sum(seconds.values())}
@@ -623,7 +624,9 @@ def main() -> None:
     if args.incremental:
         bench_incremental(args.incremental, 0.01)
         return
-    if args.floor:
+    if args.floor is not None:
+        if args.floor <= 0 or args.times < 1:
+            parser.error(f"--floor needs a size above 0 MB and --times at least 1 (got {args.floor:g}, {args.times})")
         bench_floor(args.floor, args.times)
         return
     if args.validation:
