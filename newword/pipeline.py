@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from newword import __version__, distributed, ingest, segment, sqlfiles, warehouse
 from newword.errors import NewwordError
 from newword.progress import Progress
@@ -271,27 +273,85 @@ def count_ngrams(con, values: dict) -> int:
     return rows
 
 
+# The entropy mode's cut: sentences up to this many characters are segmented in batches, side by side
+# (segment.best_autonomy_paths takes a step per character of a batch's longest sentence); longer ones
+# one at a time in Python (segment.most_probable, linear in the sentence).
+SEGMENT_MAX_LENGTH = 1024
+# Characters per batch: the lattice takes 8 bytes per character and length (32 MB at max_n 4).
+SEGMENT_BATCH_CHARACTERS = 1_000_000
+
+
 def _segmented_cut(con, build: Build) -> int:
     """Step 4 in entropy mode: neighbour entropies and autonomy in SQL, then the segmentation of
-    highest autonomy of every distinct sentence (a dynamic programme in Python), loaded as `cut`."""
+    highest autonomy of every distinct sentence (a dynamic programme in numpy over the lattice that
+    piece_lattice reads, batch by batch), loaded as `cut`."""
     values = build.parameters()
     sqlfiles.materialise(con, "branching", values)
     sqlfiles.materialise(con, "autonomy", values)
-    scores = segment.piece_scores(dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy"))), build.settings.single_penalty)
-    pieces_path = Path(values["pieces_path"])
     max_len, penalty = build.settings.max_n, build.settings.single_penalty
-    with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:
-        for sentence_id, sentence, occurrences in sqlfiles.read(
-            con, "sentence_types", ("sentence_id", "sentence", "occurrences")
-        ):
-            start = 1
-            for piece in segment.most_probable(sentence, scores, -penalty, max_len):
-                out.write(f"{sentence_id}\t{occurrences}\t{start}\t{piece}\n")
-                start += len(piece)
-    del scores
+    pieces_path = Path(values["pieces_path"])
+    with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:  # the long sentences' pieces
+        long_sentences = sqlfiles.query(con, "long_sentences", {"max_length": SEGMENT_MAX_LENGTH})
+        if long_sentences:
+            scores = segment.piece_scores(dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy"))), penalty)
+            for sentence_id, sentence, occurrences in long_sentences:
+                start = 1
+                for piece in segment.most_probable(sentence, scores, -penalty, max_len):
+                    out.write(f"{sentence_id}\t{occurrences}\t{start}\t{piece}\n")
+                    start += len(piece)
+            del scores
+    del long_sentences
+    sentences = sqlfiles.read_numpy(con, "sentence_types", ("sentence_id", "length"))
+    ids = np.asarray(sentences["sentence_id"], dtype=np.int64)
+    lengths = np.zeros(int(ids.max(initial=0)) + 1, dtype=np.int64)  # by sentence_id, 0 for the long ones
+    lengths[ids] = np.where(sentences["length"] <= SEGMENT_MAX_LENGTH, sentences["length"], 0)
+    del sentences, ids
+    before = np.cumsum(lengths)  # characters up to each sentence_id
+    empty = np.zeros(0, dtype=np.int64)
+    _add_pieces(con, empty, empty, empty, create=True)
+    first = 1
+    while first < lengths.size:
+        last = max(first, int(np.searchsorted(before, before[first - 1] + SEGMENT_BATCH_CHARACTERS, side="right")) - 1)
+        last = min(last, lengths.size - 1)
+        _segment_batch(con, build, first, last, lengths[first : last + 1])
+        first = last + 1
     rows = sqlfiles.materialise(con, "segmented_cut", values, table="cut")
+    sqlfiles.drop(con, "segmented_pieces")
     pieces_path.unlink()
     return rows
+
+
+def _segment_batch(con, build: Build, first: int, last: int, lengths: np.ndarray) -> None:
+    """The pieces of sentence_id first .. last (lengths: theirs, 0 for those cut one at a time),
+    added to segmented_pieces."""
+    max_len, penalty = build.settings.max_n, build.settings.single_penalty
+    lattice = sqlfiles.query_numpy(
+        con,
+        "piece_lattice",
+        {"first_sentence": first, "last_sentence": last, "max_length": SEGMENT_MAX_LENGTH, "max_n": max_len},
+    )
+    rows = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each sentence's first row of the lattice
+    at = rows[lattice["sentence_id"] - first] + lattice["position"] - 1
+    scores = np.full((int(lengths.sum()), max_len), np.nan)
+    for k in range(1, max_len + 1):  # segment.piece_scores: autonomy x length, a single character less the penalty
+        autonomy = lattice[f"a{k}"]
+        known = ~np.ma.getmaskarray(autonomy)
+        scores[at[known], k - 1] = np.ma.getdata(autonomy)[known] * k - (penalty if k == 1 else 0.0)
+    del lattice, at
+    sentence, start, length = segment.best_autonomy_paths(lengths, rows, scores, -penalty)
+    _add_pieces(con, sentence + first, start + 1, length)
+
+
+def _add_pieces(con, sentence_id: np.ndarray, piece_start: np.ndarray, length: np.ndarray, create: bool = False) -> None:
+    """Pieces from numpy into segmented_pieces (through segmented_batch, a relation over the arrays)."""
+    con.register("segmented_batch", {"sentence_id": sentence_id, "piece_start": piece_start, "length": length})
+    try:
+        if create:
+            sqlfiles.materialise(con, "segmented_pieces")
+        else:
+            sqlfiles.append(con, "segmented_pieces", "segmented_pieces")
+    finally:
+        con.unregister("segmented_batch")
 
 
 def _counted_through(con, build: Build) -> int:

@@ -107,6 +107,17 @@ def read(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -
     return con.execute(f'SELECT {selected} FROM "{table}"').fetchall()
 
 
+def query_numpy(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run a statement and return its columns as numpy arrays (masked where NULL)."""
+    return con.execute(text(name), bind(name, values or {})).fetchnumpy()
+
+
+def read_numpy(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """Columns of a table the pipeline produced as numpy arrays (names from the code, never from a user)."""
+    selected = ", ".join(f'"{column}"' for column in columns)
+    return con.execute(f'SELECT {selected} FROM "{table}"').fetchnumpy()
+
+
 def names() -> list[str]:
     """Every statement name in sql/."""
     return sorted(p.stem for p in SQL_DIR.glob("*/*.sql"))

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newword import pipeline
+from newword import pipeline, segment
 from newword.settings import Settings
 from tests import reference
 
@@ -152,3 +154,53 @@ def test_cut_statement_equals_the_reference_cut(sentences, max_n, data):
                 expected.append((sentence, start, piece, len(piece), sentences.count(sentence)))
             start += len(piece)
     assert sorted(got) == sorted(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=CUT_ALPHABET, min_size=1, max_size=40), min_size=1, max_size=8),
+    st.integers(1, 6),
+    st.sampled_from([0.0, 0.5, 2.0]),
+    st.data(),
+)
+def test_batch_segmentation_equals_most_probable(sentences, max_len, penalty, data):
+    """segment.best_autonomy_paths (numpy, every sentence at once) against segment.most_probable (one
+    sentence in plain Python): the same pieces, ties included (autonomies drawn from a few values)."""
+    occurring = sorted({s[i : i + n] for s in sentences for n in range(1, max_len + 1) for i in range(len(s) - n + 1)})
+    autonomy = data.draw(st.dictionaries(st.sampled_from(occurring), st.sampled_from([-1.0, 0.0, 0.5, 1.0, 1.5]), max_size=40))
+    scores = segment.piece_scores(autonomy, penalty)
+    lengths = np.array([len(s) for s in sentences])
+    rows = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    lattice = np.full((int(lengths.sum()), max_len), np.nan)
+    for s, sentence in enumerate(sentences):
+        for i in range(len(sentence)):
+            for k in range(1, min(max_len, len(sentence) - i) + 1):
+                if sentence[i : i + k] in scores:
+                    lattice[rows[s] + i, k - 1] = scores[sentence[i : i + k]]
+    got: dict[int, list[tuple[int, str]]] = {}
+    for s, start, length in zip(*segment.best_autonomy_paths(lengths, rows, lattice, -penalty), strict=True):
+        got.setdefault(int(s), []).append((int(start), sentences[s][start : start + length]))
+    assert {s: [piece for _, piece in sorted(pieces)] for s, pieces in got.items()} == {
+        s: segment.most_probable(sentence, scores, -penalty, max_len) for s, sentence in enumerate(sentences)
+    }
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=CUT_ALPHABET, min_size=1, max_size=30), min_size=1, max_size=8), st.integers(1, 6))
+def test_branching_statement_equals_the_reference(sentences, max_n):
+    """branching.sql (integer keys, neighbours as code points) against the reference's branching
+    (string windows over sentences marked at both ends), at every max_n up to 6."""
+    from newword import sqlfiles
+
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE sentences AS SELECT unnest($s) AS sentence", {"s": sentences})
+        sqlfiles.materialise(con, "sentence_types", {})
+        sqlfiles.materialise(con, "branching", {"max_n": max_n, "segment_min_count": 2})
+        got = con.execute("SELECT ngram, count, left_entropy, right_entropy FROM branching").fetchall()
+    finally:
+        con.close()
+    expected = reference.branching(sentences, max_n, 2)
+    assert {ngram: count for ngram, count, _, _ in got} == {ngram: stats[0] for ngram, stats in expected.items()}
+    for ngram, _, left, right in got:
+        assert math.isclose(left, expected[ngram][1], abs_tol=1e-9) and math.isclose(right, expected[ngram][2], abs_tol=1e-9)

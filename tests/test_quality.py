@@ -31,6 +31,19 @@ def test_entropy_mode_equals_its_reference(corpus, request, tmp_path):
     assert lexicon_of(tmp_path / "w.duckdb") == expected
 
 
+def test_entropy_mode_long_sentences_and_batches_equal_its_reference(peoples_daily, tmp_path, monkeypatch):
+    """The cut's two paths at once: sentences of over 12 characters cut one at a time (most_probable),
+    the rest in batches of about 2,000 characters (best_autonomy_paths), on real text."""
+    monkeypatch.setattr(pipeline, "SEGMENT_MAX_LENGTH", 12)
+    monkeypatch.setattr(pipeline, "SEGMENT_BATCH_CHARACTERS", 2_000)
+    documents = peoples_daily[:1500]
+    path = write_lines(tmp_path / "corpus.txt", documents)
+    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, Settings(min_count=3))
+    expected = reference.discover_entropy(documents, min_count=3)
+    assert len(expected) > 100
+    assert lexicon_of(tmp_path / "w.duckdb") == expected
+
+
 def best_autonomy(sentence, autonomy, max_len, penalty):
     return segment.most_probable(sentence, segment.piece_scores(autonomy, penalty), -penalty, max_len)
 

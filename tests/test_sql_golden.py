@@ -11,6 +11,7 @@ import json
 import math
 
 import duckdb
+import numpy as np
 import pytest
 
 from newword import distributed, pipeline, sqlfiles
@@ -641,15 +642,63 @@ def test_sentence_types(con):
 
 
 @covers("segmented_cut")
-def test_segmented_cut_loads_pieces(con, tmp_path):
-    pieces = tmp_path / "pieces.tsv"
-    pieces.write_text("7\t2\t1\t中华\n7\t2\t3\t人\n7\t2\t4\t民\n", encoding="utf-8")
+def test_segmented_cut_gives_pieces_their_texts(con, tmp_path):
+    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(3, "中华人民", 5, 4), (7, "新词发现", 2, 4)])  # fmt: skip
+    table(con, "segmented_pieces", "sentence_id BIGINT, piece_start BIGINT, length BIGINT", [(3, 1, 2), (3, 3, 1), (3, 4, 1)])
+    pieces = tmp_path / "pieces.tsv"  # a long sentence's pieces, cut one at a time
+    pieces.write_text("7\t2\t1\t新词\n7\t2\t3\t发现\n", encoding="utf-8")
     sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut")
     assert rows(con, "SELECT * FROM cut ORDER BY sentence_id, piece_start") == [
-        (7, 2, 1, "中华", 2),
-        (7, 2, 3, "人", 1),
-        (7, 2, 4, "民", 1),
+        (3, 5, 1, "中华", 2),
+        (3, 5, 3, "人", 1),
+        (3, 5, 4, "民", 1),
+        (7, 2, 1, "新词", 2),
+        (7, 2, 3, "发现", 2),
     ]
+    pieces.write_text("", encoding="utf-8")  # no long sentence
+    assert sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut") == 3
+
+
+@covers("segmented_pieces")
+def test_segmented_pieces_reads_the_registered_batch(con):
+    con.register(
+        "segmented_batch", {"sentence_id": np.array([3, 3]), "piece_start": np.array([1, 3]), "length": np.array([2, 2])}
+    )
+    assert sqlfiles.materialise(con, "segmented_pieces") == 2
+    assert rows(con, "SELECT * FROM segmented_pieces ORDER BY piece_start") == [(3, 1, 2), (3, 3, 2)]
+
+
+@covers("long_sentences")
+def test_long_sentences(con):
+    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华", 5, 2), (2, "中华人民", 2, 4)])  # fmt: skip
+    assert sqlfiles.query(con, "long_sentences", {"max_length": 3}) == [(2, "中华人民", 2)]
+    assert sqlfiles.query(con, "long_sentences", {"max_length": 4}) == []
+
+
+@covers("piece_lattice")
+def test_piece_lattice_autonomy_at_each_position(con):
+    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华人", 1, 3), (2, "华人", 1, 2), (3, "中华人民共和", 1, 6)])  # fmt: skip
+    table(con, "autonomy", "ngram VARCHAR, length BIGINT, count BIGINT, autonomy DOUBLE",
+          [("中", 1, 2, 0.5), ("华", 1, 2, -0.5), ("中华", 2, 2, 1.5), ("华人", 2, 2, 2.5), ("中华人", 3, 1, 3.5),
+           ("中华人民", 4, 1, 4.5), ("中华人民共", 5, 1, 5.5), ("中华人民共和", 6, 1, 6.5)])  # fmt: skip
+
+    def lattice(first, last, max_length, max_n):
+        values = {"first_sentence": first, "last_sentence": last, "max_length": max_length, "max_n": max_n}
+        return sorted(sqlfiles.query(con, "piece_lattice", values))
+
+    assert lattice(1, 2, 10, 3) == [
+        (1, 1, 0.5, 1.5, 3.5, None, None, None),
+        (1, 2, -0.5, 2.5, None, None, None, None),
+        (1, 3, None, None, None, None, None, None),  # 人 has no autonomy; nothing starts at the end
+        (2, 1, -0.5, 2.5, None, None, None, None),
+        (2, 2, None, None, None, None, None, None),
+    ]
+    assert lattice(2, 2, 1, 3) == []  # longer than max_length
+    assert lattice(3, 3, 10, 6)[0] == (3, 1, 0.5, 1.5, 3.5, 4.5, 5.5, 6.5)  # HUGEINT keys up to six characters
+    assert lattice(3, 3, 10, 4)[0] == (3, 1, 0.5, 1.5, 3.5, 4.5, None, None)  # nothing longer than max_n
 
 
 @covers("segmented_lexicon")
