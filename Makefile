@@ -31,13 +31,15 @@ $(BROWSER):
 test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# About 20 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
-# identical lexicons checked), the per-stage table on the two real corpora, the bare DuckDB floor on
+# About 25 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
+# identical lexicons checked), the per-stage table on the two real corpora (in both modes, each against
+# its plain-Python reference), the bare DuckDB floor on
 # 5 MB, a 1% incremental refresh, the validation gate on large tables, and a refresh on a local
 # 2-worker Dask cluster.
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py --scale 5,10,25 --source real,synthetic --times 3
 	$(BIN)/python tests/bench.py --times 3
+	$(BIN)/python tests/bench.py --mode entropy --times 3
 	$(BIN)/python tests/bench.py --floor 5 --times 3
 	$(BIN)/python tests/bench.py --incremental peoples-daily
 	$(BIN)/python tests/bench.py --validation 1000000,5000000

@@ -109,7 +109,7 @@ def child_newword(corpus: str, mode: str = "reference", validate: bool = False) 
     }
 
 
-def child_reference(corpus: str) -> dict:
+def child_reference(corpus: str, mode: str = "reference") -> dict:
     from tests import reference
 
     peak = Peak()
@@ -121,6 +121,15 @@ def child_reference(corpus: str) -> dict:
     started = time.perf_counter()
     with stage("documents"):
         documents = Path(corpus).read_text(encoding="utf-8").splitlines()
+    if mode == "entropy":  # the entropy mode's reference is one function: its total only
+        lexicon = reference.discover_entropy(documents)
+        return {
+            "stages": stages,
+            "seconds": time.perf_counter() - started,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "words": len(lexicon),
+            "lexicon": fingerprint(lexicon.items()),
+        }
     with stage("sentences"):
         sents = reference.sentences(documents)
     with stage("ngram_counts"):
@@ -149,8 +158,8 @@ def run_child(side: str, corpus: str, mode: str = "reference", validate: bool = 
     return json.loads(done.stdout)
 
 
-def best(side: str, corpus: str, times: int) -> dict:
-    runs = [run_child(side, corpus) for _ in range(times)]
+def best(side: str, corpus: str, times: int, mode: str = "reference") -> dict:
+    runs = [run_child(side, corpus, mode) for _ in range(times)]
     return min(runs, key=lambda r: r["seconds"])
 
 
@@ -171,7 +180,7 @@ def table(name: str, size_mb: float, characters: int, ours: dict, ref: dict) -> 
         secs = sum(ours["stages"][s]["seconds"] for s in stages)
         mem = max(ours["stages"][s]["peak_mb"] for s in stages)
         label = "+".join(stages)
-        if ref_stage:
+        if ref_stage in ref["stages"]:
             r = ref["stages"][ref_stage]
             lines.append(
                 f"| {name} | {label} | {secs:.2f} | {mem:,.0f} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['seconds'] / secs:.1f}x |"
@@ -640,7 +649,7 @@ def main() -> None:
                 if side == "newword"
                 else child_floor(corpus)
                 if side == "floor"
-                else child_reference(corpus)
+                else child_reference(corpus, args.mode)
             )
         )
         return
@@ -657,13 +666,18 @@ def main() -> None:
             else:
                 path = Path(name)
             text = path.read_text(encoding="utf-8")
-            ours, ref = best("newword", str(path), args.times), best("reference", str(path), args.times)
+            ours, ref = best("newword", str(path), args.times, args.mode), best("reference", str(path), args.times, args.mode)
             if ours["lexicon"] != ref["lexicon"]:
                 raise SystemExit(f"bench: the lexicons differ on {name}: newword {ours['words']} words, reference {ref['words']}")
             for line in table(Path(name).name, path.stat().st_size / 1e6, len(text), ours, ref):
                 print(line, flush=True)
+    defaults = (
+        "max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125"
+        if args.mode == "reference"
+        else "max_n 4, min_count 25, min_cohesion 2:20,3:50,4:125, single_penalty 2; the reference's discover_entropy, timed whole"
+    )
     print(
-        f"\nnewword {os.cpu_count()} cores; --mode reference with its defaults (max_n 4, min_count 25, min_cohesion 2:5,3:25,4:125); "
+        f"\nnewword {os.cpu_count()} cores, best of {args.times}; --mode {args.mode} with its defaults ({defaults}); "
         "identical lexicons (word and count) checked."
     )
 
