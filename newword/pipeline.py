@@ -277,7 +277,8 @@ def count_ngrams(con, values: dict) -> int:
 # (segment.best_autonomy_paths takes a step per character of a batch's longest sentence); longer ones
 # one at a time in Python (segment.most_probable, linear in the sentence).
 SEGMENT_MAX_LENGTH = 1024
-# Characters per batch: the lattice takes 8 bytes per character and length (32 MB at max_n 4).
+# Characters per batch: about 130 bytes a character at max_n 4, by the arrays' sizes (the fetched
+# lattice, the score matrix and the programme's arrays): some 130 MB a batch.
 SEGMENT_BATCH_CHARACTERS = 1_000_000
 
 

@@ -8,7 +8,8 @@ highest total score. It serves twice:
   Sagot's nVBE segmentation).
 Plain Python: the lattice of one sentence is small, and a dict lookup per n-gram is cheap. The
 entropy mode's cut runs the same programme over many sentences at once (`best_autonomy_paths`, numpy,
-on the lattice that sql/intermediate/piece_lattice.sql reads): 4.7 s of Python on People's Daily.
+on the lattice that sql/intermediate/piece_lattice.sql reads): 0.43 s on People's Daily, where calling
+`most_probable` per distinct sentence took 4.7 s.
 """
 
 from __future__ import annotations
