@@ -799,7 +799,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newword: interrupted; outputs left as they were", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - every unexpected error is still one line
+        if message := _out_of_memory(exc):
+            print(f"newword: error: {message}", file=sys.stderr)
+            return 1
         return _internal(exc)
+
+
+def _out_of_memory(exc: Exception) -> str:
+    """What to do when DuckDB ran out of memory ("" for any other error)."""
+    duckdb = sys.modules.get("duckdb")  # loaded by whatever raised it
+    if duckdb is None or not isinstance(exc, duckdb.OutOfMemoryException):
+        return ""
+    from newword import warehouse
+
+    limit = os.environ.get("NEWWORD_MEMORY_LIMIT") or warehouse.default_memory_limit()
+    return (
+        f"DuckDB ran out of memory under its limit of {limit} (NEWWORD_MEMORY_LIMIT; {str(exc).splitlines()[0]}): "
+        "raise the limit, set NEWWORD_THREADS=1, or give it less text at once; outputs left as they were"
+    )
 
 
 def _internal(exc: Exception) -> int:

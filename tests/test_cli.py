@@ -227,6 +227,16 @@ def test_locked_database(built, corpus):
         holder.wait()
 
 
+def test_out_of_memory_is_a_one_line_error(built, corpus, monkeypatch):
+    """DuckDB's out-of-memory error (a real one, under a 16 MB limit) names the limit and the knobs."""
+    monkeypatch.setenv("NEWWORD_MEMORY_LIMIT", "16MB")
+    before = snapshot(built)
+    done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", cwd=built)
+    _assert_one_line_error(done, r"DuckDB ran out of memory under its limit of 16MB \(NEWWORD_MEMORY_LIMIT; Out of Memory")
+    assert snapshot(built) == before
+    assert not [name for name in snapshot(built) if name.startswith(".")], "no scratch files left"
+
+
 def test_interrupted_build_leaves_outputs(built, peoples_daily):
     """SIGINT mid-build: exit 130, previous warehouse and TSV intact, no scratch left."""
     import signal
