@@ -334,10 +334,10 @@ def _segment_batch(con, build: Build, first: int, last: int, lengths: np.ndarray
     rows = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each sentence's first row of the lattice
     at = rows[lattice["sentence_id"] - first] + lattice["position"] - 1
     scores = np.full((int(lengths.sum()), max_len), np.nan)
-    for k in range(1, max_len + 1):  # segment.piece_scores: autonomy x length, a single character less the penalty
+    for k in range(1, max_len + 1):
         autonomy = lattice[f"a{k}"]
         known = ~np.ma.getmaskarray(autonomy)
-        scores[at[known], k - 1] = np.ma.getdata(autonomy)[known] * k - (penalty if k == 1 else 0.0)
+        scores[at[known], k - 1] = segment.piece_score(np.ma.getdata(autonomy)[known], k, penalty)
     del lattice, at
     sentence, start, length = segment.best_autonomy_paths(lengths, rows, scores, -penalty)
     _add_pieces(con, sentence + first, start + 1, length)

@@ -28,7 +28,12 @@ def piece_scores(autonomy: Mapping[str, float], single_penalty: float) -> dict[s
     """The entropy mode's cut as a path score: a piece w scores autonomy(w) * len(w), a single
     character `single_penalty` less. With these scores, and -single_penalty for a character that
     has no autonomy, `most_probable` finds the pieces of highest total (nVBE segmentation)."""
-    return {w: a * len(w) - (single_penalty if len(w) == 1 else 0.0) for w, a in autonomy.items()}
+    return {w: piece_score(a, len(w), single_penalty) for w, a in autonomy.items()}
+
+
+def piece_score(autonomy, length: int, single_penalty: float):
+    """One piece's score from its autonomy (a float, or a numpy array of pieces of one length)."""
+    return autonomy * length - (single_penalty if length == 1 else 0.0)
 
 
 def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: float, max_len: int) -> list[str]:
