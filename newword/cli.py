@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newword import __version__
-from newword.errors import NewwordError
+from newword.errors import NewwordError, UsageError
 from newword.settings import CHAR_CLASSES, MODES, Settings, from_options
 
 DEFAULT_DB = "newword.duckdb"
@@ -235,26 +235,23 @@ def _pad(text: str, width: int) -> str:
 
 
 def _sql(args: argparse.Namespace) -> int:
-    import duckdb
+    from newword import adhoc, publish, warehouse
 
-    from newword import publish, warehouse
-
-    if not args.query.strip():
-        raise NewwordError('QUERY is empty: give a SQL query such as "SELECT * FROM lexicon LIMIT 10"')
+    adhoc.checked(args.query)  # refused before anything is opened
     if args.db is None and (args.home or os.environ.get("NEWWORD_HOME")):
-        con = publish.reader(_home(args))
+        home = _home(args)
+        con = publish.reader(home)
+        readable = [str(home.versions_dir.resolve())]
     else:
         con = warehouse.connect(args.db or DEFAULT_DB, read_only=True)
+        readable = []
     try:
-        cursor = con.execute(args.query)
-        if cursor.description is None:
-            return 0
-        columns = [d[0] for d in cursor.description]
-        print_rows(columns, cursor.fetchall(), args.format)
-    except duckdb.Error as exc:
-        raise NewwordError(f"query failed: {str(exc).splitlines()[0]}") from None
+        adhoc.lock_down(con, readable)
+        result = adhoc.run(con, args.query)
     finally:
         con.close()
+    if result is not None:
+        print_rows(*result, args.format)
     return 0
 
 
@@ -372,10 +369,32 @@ def _versions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verified(home, name: str):
+    """A version whose files match its manifest (else a one-line error naming the file)."""
+    from newword import publish
+
+    version = home.version(name)
+    publish.verify(version)
+    return version
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from newword import publish
+
+    home = _home(args)
+    versions = [home.version(args.version)] if args.version else home.versions()
+    if not versions:
+        raise NewwordError(f"{home.path}: no published versions (run `newword refresh` first)")
+    for version in versions:
+        names = publish.verify(version)
+        print(f"{version.id}\tok\t{len(names)} files match the manifest's SHA-256")
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     from newword import publish
 
-    version = _home(args).version(args.version)
+    version = _verified(_home(args), args.version)
     m = version.manifest
     print(f"version        {m['version']}")
     print(f"created_at     {m['created_at']}")
@@ -400,7 +419,7 @@ def _diff(args: argparse.Namespace) -> int:
     from newword import publish
 
     home = _home(args)
-    rows = publish.diff(home.version(args.old), home.version(args.new), include_changed=args.changed)
+    rows = publish.diff(_verified(home, args.old), _verified(home, args.new), include_changed=args.changed)
     for change, word, old_count, new_count in rows:
         if change == "+":
             print(f"+{word}\t{new_count}")
@@ -415,8 +434,11 @@ def _export(args: argparse.Namespace) -> int:
     import shutil
 
     from newword import publish
+    from newword.home import check_output
 
-    version = _home(args).version(args.version)
+    version = _verified(_home(args), args.version)
+    if args.output and args.output != "-":
+        check_output(Path(args.output), "--output")
     if args.format == "parquet":
         if not args.output or args.output == "-":
             raise NewwordError("--format parquet needs --output FILE")
@@ -449,7 +471,7 @@ def _report(args: argparse.Namespace) -> int:
     from newword import report
 
     home = _home(args)
-    version = home.version(args.version)
+    version = _verified(home, args.version)
     versions = home.versions()
     index = [v.id for v in versions].index(version.id)
     previous = versions[index - 1].path if index > 0 else None
@@ -457,6 +479,9 @@ def _report(args: argparse.Namespace) -> int:
     if target.is_dir():
         raise NewwordError(f"{target}: is a folder; --output takes a file name")
     if args.output:
+        from newword.home import check_output
+
+        check_output(target, "--output")
         report.write(version.path, target, previous)
     print(target)
     return 0
@@ -468,13 +493,17 @@ def _segment(args: argparse.Namespace) -> int:
     from newword import publish
     from newword.ingest import text_lines
 
-    version = _home(args).version(args.version)
+    version = _verified(_home(args), args.version)
     segmenter = publish.segmenter(version)
     target = Path(args.output) if args.output and args.output != "-" else None
     if target is not None and target.is_dir():
         raise NewwordError(f"{target}: is a folder; --output takes a file name")
     if target is not None and not target.parent.is_dir():
         raise NewwordError(f"{target}: no such folder {target.parent}")
+    if target is not None:
+        from newword.home import check_output
+
+        check_output(target, "--output", {Path(name).resolve() for name in args.files if name != "-"})
     # Every input is read and checked before anything is written: a bad file (missing, not UTF-8)
     # leaves no partial output, on standard output either. Standard input is held in memory.
     inputs: list[tuple[str, list[str] | None]] = []
@@ -595,7 +624,12 @@ ENVIRONMENT_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="newword", description="Discover new Chinese words from raw text, without supervision.")
+    parser = _Parser(
+        prog="newword",
+        description="Discover new Chinese words from raw text, without supervision.",
+        epilog="exit status: 0 done; 1 an error in the input, the data or a check (one line on stderr); "
+        "2 a bad command line or option value; 130 interrupted (outputs left as they were)",
+    )
     parser.add_argument("--version", action="version", version=f"newword {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
@@ -685,6 +719,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--home", help=home_help)
     show.add_argument("--top", type=_count("--top"), default=20, help="top words to print (default 20)")
     show.set_defaults(run=_show)
+
+    verify = commands.add_parser(
+        "verify",
+        help="check published versions against their manifests",
+        description="Check that every file of a version (default: every version) matches the SHA-256 recorded in its "
+        "manifest when it was published. Exit 1 naming the first file that is missing, truncated or changed.",
+    )
+    verify.add_argument("version", metavar="VERSION", nargs="?", help="a version id, latest or previous (default: all)")
+    verify.add_argument("--home", help=home_help)
+    verify.set_defaults(run=_verify)
 
     diff = commands.add_parser(
         "diff",
@@ -780,6 +824,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return args.run(args)
+    except UsageError as exc:
+        print(f"newword: error: {exc}", file=sys.stderr)
+        return 2
     except NewwordError as exc:
         print(f"newword: error: {exc}", file=sys.stderr)
         return 1

@@ -12,3 +12,7 @@ class NewwordError(Exception):
 class SourceUnavailable(NewwordError):
     """A source could not be fetched for a reason that may pass (network, timeout, HTTP 5xx or 429):
     worth retrying, unlike bad content."""
+
+
+class UsageError(NewwordError):
+    """A bad option value (a parameter out of range, a malformed list): exit 2, as argparse does."""

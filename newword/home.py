@@ -28,6 +28,14 @@ from pathlib import Path
 from newword.errors import NewwordError
 
 VERSION_DIR = re.compile(r"^version=(v\d{6})$")
+# What every reader of a manifest relies on; anything less is a malformed manifest, named as such.
+MANIFEST_KEYS = ("version", "created_at", "parameters", "corpus", "rows", "validation", "files")
+MANIFEST_FIELDS = {
+    "corpus": ("documents", "new_documents", "characters", "content_hash"),
+    "rows": ("lexicon", "ngram_counts"),
+    "validation": ("passed", "expectations"),
+    "files": ("lexicon.parquet", "ngram_counts.parquet"),
+}
 
 
 def default_home() -> Path:
@@ -45,19 +53,40 @@ class Version:
 
     @property
     def manifest(self) -> dict:
+        path = self.path / "manifest.json"
         try:
-            return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise NewwordError(f"{self.path}: unreadable manifest: {exc}") from None
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise NewwordError(f"{path}: unreadable manifest: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise NewwordError(f"{path}: malformed manifest: {exc}") from None
+        if not isinstance(manifest, dict):
+            raise NewwordError(f"{path}: malformed manifest: not a JSON object")
+        missing = [key for key in MANIFEST_KEYS if key not in manifest]
+        if missing:
+            raise NewwordError(f"{path}: malformed manifest: no {', '.join(missing)}")
+        for key, fields in MANIFEST_FIELDS.items():
+            value = manifest[key]
+            if not isinstance(value, dict) or any(field not in value for field in fields):
+                raise NewwordError(f"{path}: malformed manifest: {key} must hold {', '.join(fields)}")
+        return manifest
 
     @property
     def lexicon_parquet(self) -> Path:
         return self.path / "lexicon.parquet"
 
 
+# DuckDB reads a file path with these characters as a pattern that can match other homes' files.
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
 @dataclasses.dataclass(frozen=True)
 class Home:
     path: Path
+
+    def __post_init__(self) -> None:
+        if _GLOB.search(str(self.path)):
+            raise NewwordError(f"{self.path}: a home path may not contain * ? [ ] {{ }} (it is a folder, not a pattern)")
 
     @property
     def warehouse(self) -> Path:
@@ -139,6 +168,20 @@ class Home:
         leftovers = [*self.path.glob(".warehouse.duckdb.build-*"), *self.path.glob(".staging"), *self.versions_dir.glob(".*")]
         for leftover in leftovers:
             shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+
+
+def check_output(target: Path, option: str, inputs: set[Path] | frozenset[Path] = frozenset()) -> None:
+    """An output never replaces an input nor anything in a home's published versions."""
+    real = target.resolve()
+    if real in inputs:
+        raise NewwordError(f"{option} {target}: is one of the input files; write the output elsewhere")
+    for folder in real.parents:
+        if VERSION_DIR.match(folder.name) and folder.parent.name == "versions":
+            raise NewwordError(f"{option} {target}: is inside the published version {folder}, which never changes")
+    if real.name == "warehouse.duckdb" and (real.parent / "versions").is_dir() and option != "--home":
+        raise NewwordError(
+            f"{option} {target}: is the warehouse of the home {real.parent}; use `newword refresh --home {real.parent}`"
+        )
 
 
 def fsync_tree(folder: Path) -> None:

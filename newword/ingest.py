@@ -150,7 +150,7 @@ def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> li
         elif os.path.isfile(given):
             found.append(Source(given, Path(given), _format_of(given, options.format)))
         elif _GLOB_CHARS & set(given):
-            files = sorted(p for p in glob.glob(given, recursive=True) if os.path.isfile(p))
+            files = _real_once(sorted(p for p in glob.glob(given, recursive=True) if os.path.isfile(p)))
             if not files:
                 raise NewwordError(f"{given}: no files match")
             found.extend(Source(p, Path(p), _format_of(p, options.format)) for p in files)
@@ -158,6 +158,33 @@ def expand(sources: list[str], options: IngestOptions, download_dir: Path) -> li
             raise NewwordError(f"{given}: not a regular file or folder")
         else:
             raise NewwordError(f"{given}: no such file or folder")
+    return found
+
+
+def _real_once(paths: list[str]) -> list[str]:
+    """Each real file once: `**` follows symbolic links, so a link loop names one file many times."""
+    seen: set[str] = set()
+    kept = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            kept.append(path)
+    return kept
+
+
+def local_inputs(sources: list[str]) -> set[Path]:
+    """The real paths of the local files the sources name (URLs are downloaded later, never outputs)."""
+    found: set[Path] = set()
+    for given in sources:
+        if is_url(given):
+            continue
+        if os.path.isdir(given):
+            found.update(p.resolve() for p in Path(given).rglob("*") if p.is_file())
+        elif os.path.isfile(given):
+            found.add(Path(given).resolve())
+        elif _GLOB_CHARS & set(given):
+            found.update(Path(p).resolve() for p in glob.glob(given, recursive=True) if os.path.isfile(p))
     return found
 
 

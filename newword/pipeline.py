@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from newword import __version__, distributed, ingest, segment, sqlfiles, warehouse
-from newword.errors import NewwordError
+from newword.errors import NewwordError, UsageError
+from newword.home import check_output
 from newword.progress import Progress
 from newword.settings import Settings
 
@@ -115,7 +116,7 @@ def start(
     if not sources:
         raise NewwordError("no SOURCE given: name files, folders, globs or URLs")
     if window_days is not None and not window_days > 0:
-        raise NewwordError(f"--window-days must be > 0 (got {window_days})")
+        raise UsageError(f"--window-days must be > 0 (got {window_days})")
     db = Path(db)
     if db.exists() and not db.is_file():
         raise NewwordError(f"{db}: exists and is not a database file")
@@ -123,6 +124,11 @@ def start(
         raise NewwordError(f"{output}: is a folder; --output takes a file name")
     if output is not None and Path(output).resolve() == db.resolve():
         raise NewwordError(f"--output {output} is the warehouse file too: give them different names")
+    if not accumulate:  # a refresh's warehouse is its home's own
+        inputs = ingest.local_inputs(list(sources))
+        check_output(db, "--db", inputs)
+        if output is not None:
+            check_output(Path(output), "--output", inputs)
     for target in (db, Path(output) if output else None):
         if target is not None:
             try:

@@ -120,6 +120,14 @@ def adopt_warehouse(home: Home, build: Build) -> None:
     fsync_dir(home.path)
 
 
+def document_count(db: Path) -> int:
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return sqlfiles.row_count(con, "documents") if sqlfiles.exists(con, "documents") else 0
+    finally:
+        con.close()
+
+
 def corpus_fingerprint(db: Path) -> str:
     con = warehouse.connect(db, read_only=True)
     try:
@@ -129,6 +137,23 @@ def corpus_fingerprint(db: Path) -> str:
 
 
 # --- reading ------------------------------------------------------------------------------------
+
+
+def verify(version: Version) -> list[str]:
+    """Check every file the manifest lists against its SHA-256; return the names checked.
+    A missing, truncated or changed file is a one-line error naming it."""
+    files = version.manifest["files"]
+    if not isinstance(files, dict):
+        raise NewwordError(f"{version.path / 'manifest.json'}: malformed manifest: files must map names to SHA-256")
+    for name, expected in sorted(files.items()):
+        path = version.path / name
+        if not path.is_file():
+            raise NewwordError(f"{path}: missing from version {version.id} (the manifest lists it)")
+        if _sha256(path) != expected:
+            raise NewwordError(
+                f"{path}: does not match the SHA-256 in version {version.id}'s manifest (changed or truncated since it was published)"
+            )
+    return sorted(files)
 
 
 def lexicon_rows(version: Version, limit: int | None = None, new_only: bool = False) -> tuple[list[str], list[tuple]]:
@@ -158,14 +183,14 @@ def reader(home: Home) -> duckdb.DuckDBPyConnection:
     versions = home.versions()
     if not versions:
         raise NewwordError(f"{home.path}: no published versions (run `newword refresh` first)")
+    folders = [v.path.resolve() for v in versions]  # absolute: `newword sql` allows reading only under versions/
     con = duckdb.connect()
-    current = versions[-1]
-    con.read_parquet(str(current.path / "lexicon.parquet")).create_view("lexicon")
-    con.read_parquet(str(current.path / "ngram_counts.parquet")).create_view("ngram_counts")
+    con.read_parquet(str(folders[-1] / "lexicon.parquet")).create_view("lexicon")
+    con.read_parquet(str(folders[-1] / "ngram_counts.parquet")).create_view("ngram_counts")
     for table in ("lexicon", "ngram_counts"):
-        files = [str(v.path / f"{table}.parquet") for v in versions]
+        files = [str(folder / f"{table}.parquet") for folder in folders]
         con.read_parquet(files, hive_partitioning=True).create_view(f"{table}_versions")
-    con.read_json([str(v.path / "manifest.json") for v in versions], format="auto").create_view("versions")
+    con.read_json([str(folder / "manifest.json") for folder in folders], format="auto").create_view("versions")
     return con
 
 

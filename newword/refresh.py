@@ -84,6 +84,18 @@ def is_current(home: Home, build: pipeline.Build) -> bool:
     return current.manifest["corpus"]["content_hash"] == publish.corpus_fingerprint(build.scratch_db)
 
 
+def check_warehouse(home: Home, current: Version) -> None:
+    """The home's warehouse holds at least the current version's documents (a crash between adopting
+    the warehouse and renaming the version leaves it ahead, never behind)."""
+    published = current.manifest["corpus"]["documents"]
+    held = publish.document_count(home.warehouse) if home.warehouse.exists() else 0
+    if held < published:
+        raise NewwordError(
+            f"{home.warehouse}: holds {held:,} documents but {current.id} was built from {published:,}: it was replaced "
+            f"or changed outside newword; move it aside and refresh again with every source of the corpus"
+        )
+
+
 def refresh(
     sources: list[str],
     home: Home,
@@ -98,6 +110,10 @@ def refresh(
 ) -> Outcome:
     band = band or SizeBand()
     with home.lock():
+        current = home.current()
+        if current is not None:  # never build on a version whose files were changed since publishing
+            publish.verify(current)
+            check_warehouse(home, current)
         build = pipeline.start(
             sources,
             home.warehouse,

@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from newword.errors import NewwordError
+from newword.errors import UsageError
 
 DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}  # algorithm.md (reference mode)
 # entropy mode: cohesion only filters the lexicon (the cut uses autonomy), and there a 2-gram of
@@ -44,35 +44,35 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise NewwordError(f"--mode must be one of {', '.join(MODES)} (got {self.mode!r})")
+            raise UsageError(f"--mode must be one of {', '.join(MODES)} (got {self.mode!r})")
         if self.min_cohesion is None:
             defaults = DEFAULT_MIN_COHESION if self.mode == "reference" else ENTROPY_MIN_COHESION
             object.__setattr__(self, "min_cohesion", dict(defaults))
         if self.split_bonus is None:  # reference mode's vocabulary is the lexicon and single characters: a bonus splits too much
             object.__setattr__(self, "split_bonus", 3.5 if self.mode == "entropy" else 0.0)
         if not isinstance(self.single_penalty, (int, float)) or not -1000 <= self.single_penalty <= 1000:
-            raise NewwordError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
+            raise UsageError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
         if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
-            raise NewwordError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
+            raise UsageError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
         if not isinstance(self.split_bonus, (int, float)) or not -1000 <= self.split_bonus <= 1000:
-            raise NewwordError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
+            raise UsageError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
         if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:
-            raise NewwordError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
+            raise UsageError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
         if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
-            raise NewwordError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
+            raise UsageError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
         if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
-            raise NewwordError(f"--max-n must be an integer >= 2 (got {self.max_n!r})")
+            raise UsageError(f"--max-n must be an integer >= 2 (got {self.max_n!r})")
         if self.max_n > 6:  # six 21-bit code points fill a 128-bit n-gram key (sql/intermediate/ngram_level.sql)
-            raise NewwordError(f"--max-n must be at most 6 (got {self.max_n}): n-grams are counted as 128-bit keys")
+            raise UsageError(f"--max-n must be at most 6 (got {self.max_n}): n-grams are counted as 128-bit keys")
         if not isinstance(self.min_count, int) or isinstance(self.min_count, bool) or self.min_count < 1:
-            raise NewwordError(f"--min-count must be an integer >= 1 (got {self.min_count!r})")
+            raise UsageError(f"--min-count must be an integer >= 1 (got {self.min_count!r})")
         if self.chars not in CHAR_CLASSES:
-            raise NewwordError(f"--chars must be one of {', '.join(CHAR_CLASSES)} (got {self.chars!r})")
+            raise UsageError(f"--chars must be one of {', '.join(CHAR_CLASSES)} (got {self.chars!r})")
         for length, value in self.min_cohesion.items():
             if not isinstance(length, int) or length < 2:
-                raise NewwordError(f"--min-cohesion: length must be an integer >= 2 (got {length!r})")
+                raise UsageError(f"--min-cohesion: length must be an integer >= 2 (got {length!r})")
             if not value >= 0 or value == float("inf"):
-                raise NewwordError(f"--min-cohesion: threshold for length {length} must be >= 0 (got {value!r})")
+                raise UsageError(f"--min-cohesion: threshold for length {length} must be >= 0 (got {value!r})")
 
     @property
     def pattern(self) -> str:
@@ -124,10 +124,14 @@ def from_options(
     split_bonus: float | None = None,
 ) -> Settings:
     """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
+    thresholds = parse_min_cohesion(min_cohesion)
+    for length in sorted(thresholds or ()):
+        if isinstance(max_n, int) and length > max_n:
+            raise UsageError(f"--min-cohesion: length {length} is never used: n-grams stop at --max-n {max_n}")
     return Settings(
         max_n=max_n,
         min_count=min_count,
-        min_cohesion=parse_min_cohesion(min_cohesion),
+        min_cohesion=thresholds,
         chars=chars,
         mode=mode,
         single_penalty=single_penalty,
@@ -146,17 +150,15 @@ def parse_min_cohesion(text: str | None) -> dict[int, float] | None:
         return None
     result: dict[int, float] = {}
     if not text.strip():
-        raise NewwordError("--min-cohesion is empty: expected LENGTH:VALUE pairs such as 2:5,3:25,4:125")
+        raise UsageError("--min-cohesion is empty: expected LENGTH:VALUE pairs such as 2:5,3:25,4:125")
     for part in text.split(","):
         match = _PAIR.match(part)
         if not match:
-            raise NewwordError(
-                f"--min-cohesion: cannot read {part.strip()!r}: expected LENGTH:VALUE pairs such as 2:5,3:25,4:125"
-            )
+            raise UsageError(f"--min-cohesion: cannot read {part.strip()!r}: expected LENGTH:VALUE pairs such as 2:5,3:25,4:125")
         length, value = int(match.group(1)), float(match.group(2))
         if length < 2:
-            raise NewwordError(f"--min-cohesion: length must be >= 2 (got {length} in {part.strip()!r})")
+            raise UsageError(f"--min-cohesion: length must be >= 2 (got {length} in {part.strip()!r})")
         if length in result:
-            raise NewwordError(f"--min-cohesion: length {length} given twice")
+            raise UsageError(f"--min-cohesion: length {length} given twice")
         result[length] = value
     return result

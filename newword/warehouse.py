@@ -91,8 +91,16 @@ def configure(con: duckdb.DuckDBPyConnection, spill: str | None = None) -> None:
     if not compact_text():  # applies to what this connection writes; compressed tables stay readable
         con.execute("SET disabled_compression_methods = 'fsst,dict_fsst'")
     if threads := os.environ.get("NEWWORD_THREADS"):
+        if not threads.strip().isdigit() or int(threads) < 1:
+            raise NewwordError(f"NEWWORD_THREADS must be a whole number of threads >= 1 (got {threads!r})")
         con.execute("SET threads = $threads", {"threads": int(threads)})
-    con.execute("SET memory_limit = $limit", {"limit": os.environ.get("NEWWORD_MEMORY_LIMIT") or default_memory_limit()})
+    limit = os.environ.get("NEWWORD_MEMORY_LIMIT")
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": limit or default_memory_limit()})
+    except duckdb.Error:
+        if not limit:
+            raise
+        raise NewwordError(f"NEWWORD_MEMORY_LIMIT must be a size such as 4GB or 512MiB (got {limit!r})") from None
     # where DuckDB spills when memory runs short: for a warehouse, <database>.tmp beside it (DuckDB's
     # own choice for a database file; it is attached to an in-memory one, whose default is ./.tmp)
     if spill := os.environ.get("NEWWORD_TEMP_DIRECTORY") or spill:

@@ -197,7 +197,9 @@ def test_sql_errors(built, tmp_path):
         run_newword("sql", "SELECT 1", "--db", "missing.duckdb", cwd=built), r"missing\.duckdb: no such database"
     )
     _assert_one_line_error(run_newword("sql", "SELEC oops", "--db", "w.duckdb", cwd=built), r"query failed: Parser Error")
-    _assert_one_line_error(run_newword("sql", "DROP TABLE lexicon", "--db", "w.duckdb", cwd=built), r"query failed: .*read-only")
+    _assert_one_line_error(
+        run_newword("sql", "DROP TABLE lexicon", "--db", "w.duckdb", cwd=built), r"refused: newword sql only reads"
+    )
     (built / "notdb.duckdb").write_bytes(b"not a database at all" * 100)
     _assert_one_line_error(
         run_newword("sql", "SELECT 1", "--db", "notdb.duckdb", cwd=built), r"notdb\.duckdb: (not a DuckDB database|cannot open)"
