@@ -53,6 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _server_problem(api_url: str) -> str:
+    """Why the Prefect server at api_url cannot be used ("" when it answers): one line, not httpx's traceback."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=10) as answer:
+            if answer.status == 200:
+                return ""
+            reason = f"HTTP {answer.status}"
+    except urllib.error.HTTPError as exc:
+        reason = f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:
+        reason = str(getattr(exc, "reason", exc))
+    return f"no Prefect server answers at PREFECT_API_URL={api_url} ({reason}): start one with `prefect server start --host 127.0.0.1`"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -64,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("PREFECT_API_URL"):
         print("serve_refresh: error: set PREFECT_API_URL to a running Prefect server (see --help)", file=sys.stderr)
         return 2
+    if problem := _server_problem(os.environ["PREFECT_API_URL"]):
+        print(f"serve_refresh: error: {problem}", file=sys.stderr)
+        return 1
     schedules = [Cron(args.cron, timezone=args.timezone)]
     if args.interval:
         schedules.append(Interval(datetime.timedelta(seconds=args.interval)))

@@ -3,7 +3,8 @@
 `kill` sends SIGKILL to this process at the named point (no cleanup runs, as in a crash or OOM kill);
 `pause:S` prints "newword: paused at <point>" on stderr and sleeps S seconds, so a test can act while
 a refresh holds its lock. Unset (always, outside tests), `reach` does nothing.
-POINTS are those of publishing; `count_shard` (a worker's counting task on a cluster) is one more.
+POINTS are those of publishing; `count_shard` (a worker's counting task on a cluster) and
+`validate:child` (in the validation child process) are two more.
 """
 
 from __future__ import annotations

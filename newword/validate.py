@@ -21,6 +21,9 @@ import dataclasses
 import json
 import logging
 import math
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from newword import sqlfiles, warehouse
+from newword import failpoints, sqlfiles, warehouse
 from newword.errors import NewwordError
 from newword.settings import Settings
 
@@ -185,19 +188,37 @@ def validate(
     low, high = (band or SizeBand()).bounds(previous_words)
     parameters = {"min_count": settings.min_count, "max_n": settings.max_n, "min_word_count": low, "max_word_count": high}
     rows = build_audit_tables(db, settings, window_start)
-    with tempfile.TemporaryDirectory(prefix="newword-gx-") as folder:
+    _remove_stale_folders()
+    with tempfile.TemporaryDirectory(prefix=f"newword-gx-{os.getpid()}-") as folder:
         # GX takes a connection URL: a plain link name keeps ?, # or % in a real path out of it
         link = Path(folder) / "warehouse.duckdb"
         link.symlink_to(Path(db).resolve())
         done = subprocess.run(
             [sys.executable, "-m", "newword.validate", str(link), json.dumps(parameters)],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, preexec_fn=_die_with_parent,
         )  # fmt: skip
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise NewwordError(f"{db}: validation could not run: {last}")
     checks = [Check(**c) for c in json.loads(done.stdout)]
     return Report(all(c.success for c in checks), checks, rows, parameters, time.perf_counter() - started)
+
+
+def _die_with_parent() -> None:
+    """In the validation child: SIGKILL it when its parent dies (a killed refresh leaves no GX behind)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG (Linux)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _remove_stale_folders() -> None:
+    """The scratch folders of validations whose process is gone (a refresh killed during validation)."""
+    for folder in Path(tempfile.gettempdir()).glob("newword-gx-*"):
+        pid = folder.name.removeprefix("newword-gx-").split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_suites(db: Path, parameters: dict[str, Any]) -> list[Check]:
@@ -248,5 +269,6 @@ def run_suites(db: Path, parameters: dict[str, Any]) -> list[Check]:
 
 
 if __name__ == "__main__":  # the child process of validate()
+    failpoints.reach("validate:child")
     results = run_suites(Path(sys.argv[1]), json.loads(sys.argv[2]))
     print(json.dumps([dataclasses.asdict(c) for c in results], ensure_ascii=False, default=str))

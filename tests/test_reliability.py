@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -261,3 +262,77 @@ def test_bad_option_values_exit_2(work, args, pattern):
 def test_exit_codes_are_documented():
     done = run_newword("--help")
     assert "exit status: 0 done; 1 " in done.stdout.replace("\n", " ").replace("  ", " ")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in os.listdir("/proc"):
+        if status.isdigit():
+            try:
+                fields = Path(f"/proc/{status}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(status))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_sigkill_during_validation_takes_the_child_along_and_the_next_run_cleans_up(work, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, wait_for
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch), "NEWWORD_FAILPOINT": "validate:child=pause:600"}
+    command = [sys.executable, "-m", "newword.cli", "refresh", "corpus.txt", "--home", "H", "--min-count", "4", "--quiet"]
+    refresh = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        child = wait_for(
+            lambda: [c for c in _children(refresh.pid) if "newword.validate" in _cmdline(c)],
+            300,
+            "the validation child",
+        )[0]
+        assert list(scratch.glob("newword-gx-*"))
+        os.kill(refresh.pid, signal.SIGKILL)
+        refresh.wait()
+        wait_for(lambda: _gone(child), 30, "the validation child to die with its parent")
+    finally:
+        if refresh.poll() is None:
+            refresh.kill()
+    assert list(scratch.glob(f"newword-gx-{refresh.pid}-*")), "the killed run left its folder"
+    env.pop("NEWWORD_FAILPOINT")
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert not list(scratch.glob("newword-gx-*")), "the next run removed the stale folder"
+
+
+def test_serving_without_a_prefect_server_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, free_port
+
+    url = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_API_URL": url, "PREFECT_HOME": str(tmp_path / "prefect")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.serve_refresh", str(tmp_path), "--home", str(tmp_path / "H")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    _one_line_error(done, rf"^serve_refresh: error: no Prefect server answers at PREFECT_API_URL={url} \(.*\): start one")
