@@ -36,7 +36,7 @@ def lexicon_build(
     db: str = cli.DEFAULT_DB,
     output: str | None = cli.DEFAULT_OUTPUT,
     max_n: int = 4,
-    min_count: int = 25,
+    min_count: int | None = 25,
     min_cohesion: str | None = None,
     chars: str = "cjk",
     mode: str = "entropy",

@@ -127,7 +127,7 @@ def lexicon_refresh(
     sources: list[str],
     home: str | None = None,
     max_n: int = 4,
-    min_count: int = 25,
+    min_count: int | None = 25,
     min_cohesion: str | None = None,
     chars: str = "cjk",
     mode: str = "entropy",

@@ -57,7 +57,10 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     algo = parser.add_argument_group("algorithm (defaults from algorithm.md)")
     algo.add_argument("--max-n", type=_positive_int("--max-n"), default=4, help="longest n-gram counted (default 4)")
     algo.add_argument(
-        "--min-count", type=_positive_int("--min-count"), default=25, help="minimum count of n-grams and candidates (default 25)"
+        "--min-count",
+        type=_positive_int("--min-count"),
+        default=None,
+        help="minimum count of n-grams and candidates (default 25; 5 in topwords mode)",
     )
     algo.add_argument(
         "--min-cohesion",
@@ -73,7 +76,23 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         choices=MODES,
         default="entropy",
         help="entropy (default): cut by neighbour-entropy autonomy, keep cohesive words with no stand-alone edge "
-        "character; reference: exactly algorithm.md",
+        "character; reference: exactly algorithm.md; topwords: a word model fitted by EM, words kept by a "
+        "likelihood-ratio test (best with --known-words)",
+    )
+    better.add_argument(
+        "--max-word-length",
+        type=_positive_int("--max-word-length"),
+        default=10,
+        metavar="L",
+        help="topwords mode: longest candidate word, in characters (default 10)",
+    )
+    better.add_argument(
+        "--min-significance",
+        type=float,
+        default=8.0,
+        metavar="PSI",
+        help="topwords mode: keep a word when the corpus is this many nats (log-likelihood) likelier with it than "
+        "without it (default 8)",
     )
     better.add_argument(
         "--single-penalty",
@@ -162,6 +181,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         args.max_edge_alone,
         args.min_neighbour_entropy,
         args.split_bonus,
+        args.max_word_length,
+        args.min_significance,
     )
 
 

@@ -229,6 +229,10 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, 
             rows = count_ngrams(con, build.parameters())
         elif step == "cut" and build.settings.mode == "entropy":
             rows = _segmented_cut(con, build)
+        elif step == "cut" and build.settings.mode == "topwords":
+            rows = _topwords_cut(con, build)
+        elif step == "lexicon" and build.settings.mode == "topwords":
+            rows = sqlfiles.materialise(con, "word_lexicon", build.parameters(), table="lexicon")
         elif step == "cut":
             for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
                 sqlfiles.drop(con, table)
@@ -326,6 +330,63 @@ def _segmented_cut(con, build: Build) -> int:
     sqlfiles.drop(con, "segmented_pieces")
     pieces_path.unlink()
     return rows
+
+
+def _topwords_cut(con, build: Build) -> int:
+    """Step 4 in topwords mode: count every candidate word (SQL, level by level), fit the word model by
+    EM over the lattice of their places (numpy), keep each candidate's scores (word_scores) and cut
+    every sentence by the most probable segmentation (cut)."""
+    from newword import topwords
+
+    s = build.settings
+    values = {**build.parameters(), "max_sentence": topwords.MAX_SENTENCE}
+    for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
+        sqlfiles.drop(con, table)
+    sqlfiles.materialise(con, "word_sentences", values)
+    sqlfiles.materialise(con, "known_prefixes", values)
+    topwords.count_candidates(con, s.min_count, s.max_word_length)
+    sqlfiles.materialise(con, "candidate_words", values)
+    sqlfiles.drop(con, "word_candidates")
+    sqlfiles.drop(con, "known_prefixes")
+    words = sqlfiles.read_numpy(con, "candidate_words", ("word_id", "word", "length", "count", "is_known"))
+    order = np.argsort(words["word_id"])
+    word, length = words["word"][order], np.asarray(words["length"], dtype=np.int64)[order]
+    counts, known = np.asarray(words["count"], dtype=np.int64)[order], np.asarray(words["is_known"], dtype=bool)[order]
+    del words
+    places = sqlfiles.query_numpy(con, "word_places")
+    sentences = sqlfiles.read_numpy(con, "word_sentences", ("sentence_id", "length", "occurrences"))
+    sentence_id = np.asarray(sentences["sentence_id"], dtype=np.int64)
+    index_of = np.zeros(int(sentence_id.max(initial=0)) + 1, dtype=np.int64)
+    index_of[sentence_id] = np.arange(sentence_id.size)
+    strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
+    penalty = topwords.prior_penalty(strong, weak)
+    lattice = topwords.build_lattice(
+        sentences["length"],
+        sentences["occurrences"],
+        index_of[places["sentence_id"]].astype(np.int32),
+        places["start"],
+        places["word_id"],
+        length,
+    )
+    del places
+    fitted = topwords.fit(lattice, counts, known, penalty=penalty)
+    con.register(
+        "word_fit",
+        {"word_id": np.arange(word.size), "theta": fitted.theta, "expected_count": fitted.expected, "significance": fitted.psi},
+    )
+    try:
+        sqlfiles.materialise(con, "word_scores", {"min_significance": float(s.min_significance)})
+    finally:
+        con.unregister("word_fit")
+    sqlfiles.drop(con, "candidate_words")
+    piece_sentence, piece_start, piece_word = topwords.viterbi(fitted.lattice, fitted.theta, penalty)
+    pieces = {"sentence_id": sentence_id[piece_sentence], "piece_start": piece_start + 1, "length": length[piece_word]}
+    del fitted, lattice
+    con.register("word_pieces", pieces)
+    try:
+        return sqlfiles.materialise(con, "word_cut", values, table="cut")
+    finally:
+        con.unregister("word_pieces")
 
 
 def _segment_batch(con, build: Build, first: int, last: int, lengths: np.ndarray) -> None:

@@ -20,7 +20,10 @@ ENTROPY_MIN_COHESION = {2: 20.0, 3: 50.0, 4: 125.0}
 # - reference: exactly algorithm.md (a boundary is cut unless a cohesive n-gram covers it);
 # - entropy: the cut is the segmentation of highest autonomy (neighbour entropy, sql/intermediate/
 #   autonomy.sql), and the lexicon keeps cohesive pieces whose edges are not stand-alone characters.
-MODES = ("entropy", "reference")
+# - topwords: a unigram word model fitted by EM over every frequent string up to max_word_length
+#   characters, words kept by a likelihood-ratio test (newword/topwords.py; README: The topwords mode).
+MODES = ("entropy", "reference", "topwords")
+TOPWORDS_MIN_COUNT = 5  # topwords mode's default --min-count (the others': 25)
 
 # The character class of a sentence (algorithm.md step 1): maximal runs of these characters.
 CHAR_CLASSES = {
@@ -41,6 +44,8 @@ class Settings:
     segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
     min_neighbour_entropy: float = 0.75  # entropy mode: a word's left and right neighbour entropy must reach this
     split_bonus: float | None = None  # segment: log-probability bonus per word; None: 3.5 in entropy mode, 0 in reference
+    max_word_length: int = 10  # topwords mode: longest candidate word
+    min_significance: float = 8.0  # topwords mode: a word's log-likelihood ratio (nats) must exceed this
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -58,6 +63,14 @@ class Settings:
             raise UsageError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
         if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:
             raise UsageError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
+        if (
+            not isinstance(self.max_word_length, int)
+            or isinstance(self.max_word_length, bool)
+            or not 2 <= self.max_word_length <= 64
+        ):
+            raise UsageError(f"--max-word-length must be an integer between 2 and 64 (got {self.max_word_length!r})")
+        if not isinstance(self.min_significance, (int, float)) or not 0 <= self.min_significance < math.inf:
+            raise UsageError(f"--min-significance must be a number >= 0 (got {self.min_significance!r})")
         if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
             raise UsageError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
         if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
@@ -107,6 +120,11 @@ class Settings:
                     if self.mode == "entropy"
                     else {}
                 ),
+                **(
+                    {"max_word_length": self.max_word_length, "min_significance": self.min_significance}
+                    if self.mode == "topwords"
+                    else {}
+                ),
             },
             sort_keys=True,
         )
@@ -114,7 +132,7 @@ class Settings:
 
 def from_options(
     max_n: int = 4,
-    min_count: int = 25,
+    min_count: int | None = 25,
     min_cohesion: str | None = None,
     chars: str = "cjk",
     mode: str = "entropy",
@@ -122,8 +140,13 @@ def from_options(
     max_edge_alone: float = 0.5,
     min_neighbour_entropy: float = 0.75,
     split_bonus: float | None = None,
+    max_word_length: int = 10,
+    min_significance: float = 8.0,
 ) -> Settings:
-    """Settings from the options as the command line and the flows name them (--min-cohesion as text)."""
+    """Settings from the options as the command line and the flows name them (--min-cohesion as text;
+    min_count None: the mode's default)."""
+    if min_count is None:
+        min_count = TOPWORDS_MIN_COUNT if mode == "topwords" else 25
     thresholds = parse_min_cohesion(min_cohesion)
     for length in sorted(thresholds or ()):
         if isinstance(max_n, int) and length > max_n:
@@ -138,6 +161,8 @@ def from_options(
         max_edge_alone=max_edge_alone,
         min_neighbour_entropy=min_neighbour_entropy,
         split_bonus=split_bonus,
+        max_word_length=max_word_length,
+        min_significance=min_significance,
     )
 
 

@@ -163,6 +163,7 @@ def build_audit_tables(db: Path, settings: Settings, window_start: str | None = 
     """Materialise every suite's audit table in the warehouse; return the rows of each guarded table."""
     values = {
         "max_n": settings.max_n,
+        "mode": settings.mode,
         "pattern": settings.pattern,
         "non_class_pattern": settings.non_class_pattern,
         "window_start": window_start,

@@ -431,7 +431,15 @@ def test_lexicon_checked_columns(con):
     ])  # fmt: skip
     table(con, "ngram_counts", "ngram VARCHAR, length INTEGER, count BIGINT", [("各项目", 3, 31), ("中华", 2, 39)])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("各项目", False), ("中华人", True), ("华人民", True)])
-    got = {r[0]: r[4:] for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3, "pattern": CHAR_CLASSES["cjk"]})}
+    got = {
+        r[0]: r[4:]
+        for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3, "mode": "reference", "pattern": CHAR_CLASSES["cjk"]})
+    }
+    topwords = {
+        r[0]: r[8]
+        for r in sqlfiles.query(con, "lexicon_checked", {"max_n": 3, "mode": "topwords", "pattern": CHAR_CLASSES["cjk"]})
+    }
+    assert topwords["中华人民共和国"] == 0  # kept by significance, not by cohesive parts
     # (has_only_class_characters, cohesion, is_known, ngram_count, non_cohesive_part_count, missing_own_ngram)
     assert got["各项目"] == (True, 3.0, False, 31, 1, False)
     assert got["中华"] == (True, 9.0, True, 39, 0, False)
@@ -741,7 +749,8 @@ def test_vocabulary_per_mode(con):
         [("中华", 30, 2, 9.0, False)],
     )
     table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 40), ("中华", 2, 30)])
-    assert sqlfiles.query(con, "vocabulary", {"mode": "entropy", "segment_min_count": 2}) == [("中华", 2, 3), ("人", 1, 3)]
+    for mode in ("entropy", "topwords"):
+        assert sqlfiles.query(con, "vocabulary", {"mode": mode, "segment_min_count": 2}) == [("中华", 2, 3), ("人", 1, 3)]
     assert sqlfiles.query(con, "vocabulary", {"mode": "reference", "segment_min_count": 2}) == [("中", 1, 40), ("中华", 2, 30)]
 
 
@@ -752,3 +761,98 @@ def test_version_vocabulary(con, tmp_path):
         f"COPY (SELECT * FROM (VALUES ('人', 1, 3), ('中华', 2, 5)) AS v(word, length, count)) TO '{path}' (FORMAT parquet)"
     )
     assert sqlfiles.query(con, "version_vocabulary", {"path": str(path)}) == [("中华", 5), ("人", 3)]
+
+
+# --- topwords mode -------------------------------------------------------------------------------
+
+
+@covers("word_sentences")
+def test_word_sentences_cuts_long_runs(con):
+    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华人民", 2, 4), (2, "共和国", 1, 3), (3, "人民共和国中华", 1, 7)])  # fmt: skip
+    sqlfiles.materialise(con, "word_sentences", {"max_sentence": 4})
+    got = dict(rows(con, "SELECT sentence, occurrences FROM word_sentences"))
+    assert got == {"中华人民": 2, "共和国": 1, "人民共和": 1, "国中华": 1}
+    assert sorted(r[0] for r in rows(con, "SELECT sentence_id FROM word_sentences")) == [1, 2, 3, 4]
+
+
+@covers("known_prefixes")
+def test_known_prefixes(con):
+    table(con, "known_words", "word VARCHAR", [("中华",), ("中华人民",), ("A股",)])
+    sqlfiles.materialise(con, "known_prefixes", {"pattern": CHAR_CLASSES["cjk"]})
+    assert rows(con, "SELECT word, known, proper FROM known_prefixes ORDER BY length(word)") == [
+        ("中", False, True), ("中华", True, True), ("中华人", False, True), ("中华人民", True, False),
+    ]  # fmt: skip
+
+
+@covers("word_candidates")
+def test_word_candidates_levels(con):
+    table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华中华", 2, 4), (2, "华人", 1, 2)])  # fmt: skip
+    table(con, "known_prefixes", "word VARCHAR, known BOOLEAN, proper BOOLEAN", [("华", False, True), ("华人", True, False)])
+    from newword import topwords
+
+    assert topwords.count_candidates(con, min_count=3, max_len=4) == 3  # level 3 (中华中, twice) keeps nothing
+    got = rows(con, "SELECT ngram, count, known, candidate, extend, list_sort(positions) FROM word_candidates")
+    key = lambda sentence, position: (sentence << 24) + position
+    assert sorted(got) == sorted([
+        ("中", 4, False, True, True, [key(1, 1), key(1, 3)]),
+        ("华", 5, False, True, True, [key(1, 2), key(1, 4), key(2, 1)]),  # a prefix of a known word: extended
+        ("人", 1, False, True, False, [key(2, 2)]),  # every character is a candidate
+        ("中华", 4, False, True, True, [key(1, 1), key(1, 3)]),
+        ("华人", 1, True, True, False, [key(2, 1)]),  # known: a candidate however rare; 华中 (2) is not kept
+    ])  # fmt: skip
+
+
+@covers("candidate_words")
+def test_candidate_words(con):
+    table(con, "word_candidates", "ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, candidate BOOLEAN, extend BOOLEAN, positions BIGINT[]",
+          [("中", 1, 4, False, True, True, [1]), ("中华", 2, 2, False, False, True, [1])])  # fmt: skip
+    sqlfiles.materialise(con, "candidate_words")
+    assert rows(con, "SELECT word_id, word, length, count, is_known, positions FROM candidate_words") == [
+        (0, "中", 1, 4, False, [1])
+    ]
+
+
+@covers("word_places")
+def test_word_places_unpack_keys(con):
+    table(con, "candidate_words", "word_id BIGINT, word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, positions BIGINT[]",
+          [(0, "中", 1, 2, False, [(1 << 24) + 1, (7 << 24) + 3])])  # fmt: skip
+    assert sorted(sqlfiles.query(con, "word_places")) == [(0, 1, 0), (0, 7, 2)]
+
+
+@covers("word_scores")
+def test_word_scores_significance(con):
+    table(con, "candidate_words", "word_id BIGINT, word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, positions BIGINT[]",
+          [(0, "中", 1, 9, False, []), (1, "中华", 2, 5, False, []), (2, "华人", 2, 5, True, []), (3, "人民", 2, 5, False, [])])  # fmt: skip
+    con.register("word_fit", {"word_id": np.arange(4), "theta": np.array([0.5, 0.2, 0.3, 0.0]),
+                              "expected_count": np.array([9.0, 5.0, 4.0, 0.0]), "significance": np.array([50.0, 9.0, 7.0, 0.0])})  # fmt: skip
+    sqlfiles.materialise(con, "word_scores", {"min_significance": 8.0})
+    assert rows(con, "SELECT word, is_significant FROM word_scores ORDER BY word") == [
+        ("中", False), ("中华", True), ("人民", False), ("华人", False),  # 中: one character; 华人: 7 <= 8; 人民: pruned
+    ]  # fmt: skip
+
+
+@covers("word_cut")
+def test_word_cut_gives_pieces_their_text(con):
+    table(
+        con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT", [(5, "中华人民", 3, 4)]
+    )
+    con.register(
+        "word_pieces", {"sentence_id": np.array([5, 5, 5]), "piece_start": np.array([1, 3, 4]), "length": np.array([2, 1, 1])}
+    )
+    sqlfiles.materialise(con, "word_cut", table="cut")
+    assert rows(con, "SELECT * FROM cut ORDER BY piece_start") == [(5, 3, 1, "中华", 2), (5, 3, 3, "人", 1), (5, 3, 4, "民", 1)]
+
+
+@covers("word_lexicon")
+def test_word_lexicon_keeps_significant_frequent_words(con):
+    table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, theta DOUBLE, expected_count DOUBLE, significance DOUBLE, is_significant BOOLEAN",
+          [("中华", 2, 30, False, 0.1, 20.0, 90.0, True), ("华人", 2, 3, False, 0.1, 3.0, 20.0, True),
+           ("人民", 2, 40, False, 0.1, 30.0, 5.0, False), ("共和国", 3, 10, False, 0.1, 9.0, 12.0, True)])  # fmt: skip
+    table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
+    table(con, "known_words", "word VARCHAR", [("共和国",)])
+    sqlfiles.materialise(con, "word_lexicon", {"min_count": 5}, table="lexicon")
+    assert rows(con, "SELECT word, count, length, cohesion, is_known, significance FROM lexicon") == [
+        ("中华", 30, 2, 9.0, False, 90.0), ("共和国", 10, 3, None, True, 12.0),
+    ]  # fmt: skip

@@ -1,10 +1,11 @@
 -- lexicon_checked: the lexicon with what its expectation suite compares each word against.
 -- grain: one row per word of the lexicon.
 -- reads: lexicon, ngram_counts, cohesion.
--- parameters: $max_n, $pattern (the sentence regex: a run of the character class).
+-- parameters: $max_n, $mode, $pattern (the sentence regex: a run of the character class).
 -- ngram_count is the word's own n-gram count (NULL when longer than max_n); a word occurs at least
 -- as often as an n-gram as it does as a piece of the cut. non_cohesive_part_count counts the
--- substrings of length 3..max_n that are not cohesive n-grams (must be 0).
+-- substrings of length 3..max_n that are not cohesive n-grams (must be 0; not a rule of the topwords
+-- mode, whose words are kept by their significance instead: 0 there).
 WITH cohesive AS (
     SELECT ngram
     FROM cohesion
@@ -26,6 +27,7 @@ non_cohesive_parts AS (
         count(*) AS non_cohesive_part_count
     FROM parts
     ANTI JOIN cohesive ON cohesive.ngram = parts.part
+    WHERE $mode <> 'topwords'
     GROUP BY parts.word
 )
 

@@ -1,0 +1,96 @@
+"""The topwords mode: the numpy model equals its plain-Python reference (tests/reference_topwords.py),
+and `newword discover --mode topwords` publishes exactly the reference's significant words."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests import reference_topwords as reference
+from tests.conftest import run_newword, write_lines
+
+KNOWN = ["中国", "经济", "发展", "人民", "北京", "国家", "世界", "中华人民共和国", "我们", "工作"]
+
+
+def test_numpy_model_equals_the_reference_on_toy_corpora():
+    reference.test_parity_with_numpy()
+
+
+def test_numpy_model_equals_the_reference_on_real_text():
+    reference.test_parity_on_real_text()
+
+
+@pytest.fixture(scope="module")
+def discovered(tmp_path_factory, peoples_daily):
+    folder = tmp_path_factory.mktemp("topwords")
+    lines = peoples_daily[:600]
+    corpus = write_lines(folder / "corpus.txt", lines)
+    known = write_lines(folder / "known.txt", KNOWN)
+    done = run_newword(
+        "discover", str(corpus), "--mode", "topwords", "--min-count", "4", "--max-word-length", "8",
+        "--known-words", str(known), "--db", "w.duckdb", "--output", "lexicon.tsv", "--quiet", cwd=folder,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return folder, lines
+
+
+def test_discover_publishes_the_references_significant_words(discovered):
+    folder, lines = discovered
+    sents = reference.sentences(lines)
+    counts = reference.candidates(sents, 4, 8, frozenset(KNOWN))
+    theta, expected, psi, _, _, _ = reference.fit(sents, counts, frozenset(KNOWN))
+    wanted = {w: counts[w] for w in theta if len(w) > 1 and theta[w] > 0 and psi[w] > 8.0 and counts[w] >= 4}
+    con = duckdb.connect(str(folder / "w.duckdb"), read_only=True)
+    try:
+        got = dict(con.execute("SELECT word, count FROM lexicon").fetchall())
+        scores = {w: (t, e) for w, t, e in con.execute("SELECT word, theta, expected_count FROM word_scores").fetchall()}
+        known = dict(con.execute("SELECT word, is_known FROM lexicon").fetchall())
+    finally:
+        con.close()
+    assert got == wanted
+    assert len(got) > 50
+    for word, t in theta.items():
+        assert reference._close(scores[word][0], t), word
+        if t > 0:
+            assert reference._close(scores[word][1], expected[word]), word
+    assert known["中国"] is True and not any(known[w] for w in got if w not in KNOWN)
+
+
+def test_cut_is_the_references_viterbi_segmentation(discovered):
+    folder, lines = discovered
+    sents = reference.sentences(lines)
+    counts = reference.candidates(sents, 4, 8, frozenset(KNOWN))
+    theta, _, _, _, _, penalty = reference.fit(sents, counts, frozenset(KNOWN))
+    logw = {w: reference._log(t) + penalty[w] for w, t in theta.items()}
+    con = duckdb.connect(str(folder / "w.duckdb"), read_only=True)
+    try:
+        cut = con.execute(
+            "SELECT s.sentence, list(c.piece ORDER BY c.piece_start) FROM cut AS c "
+            "JOIN word_sentences AS s USING (sentence_id) GROUP BY s.sentence"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(cut) == len(sents)
+    differ = 0
+    for sentence, pieces in cut:
+        best = reference.viterbi(sentence, logw)
+        assert "".join(pieces) == sentence
+        if pieces != best:  # only a tie in floating point: the same score, summed in another order
+            differ += 1
+            assert reference._close(sum(logw[p] for p in pieces), sum(logw[p] for p in best), 1e-12), (sentence, pieces, best)
+    assert differ <= len(cut) // 1000
+
+
+def test_words_longer_than_the_ngram_keys_are_found(tmp_path, peoples_daily):
+    """A 10-character name, in 40 documents of real text, is one word (the n-gram keys stop at 6)."""
+    term = "阿卜杜勒阿齐兹贝卢夫"
+    lines = list(peoples_daily[:1000])
+    for k in range(40):
+        lines[k * 20] += f"，{term}{'说表示认为指出'[k % 7]}"
+    corpus = write_lines(tmp_path / "c.txt", lines)
+    done = run_newword(
+        "discover", str(corpus), "--mode", "topwords", "--db", "w.duckdb", "--output", "l.tsv", "--quiet", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    words = [line.split("\t")[0] for line in (tmp_path / "l.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert term in words
