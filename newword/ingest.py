@@ -537,8 +537,14 @@ def write_known_words(given: str, target: Path) -> int:
             raise NewwordError(f"--known-words: {given}: no such file (or use --known-words jieba)")
         source = Source(given, Path(given), "text")
         words = [line.strip().split()[0] for _, line in _lines(source) if line.strip()]
+    text = "".join(unicodedata.normalize("NFKC", word) + "\n" for word in words)
     with open(target, "w", encoding="utf-8") as out:
-        out.writelines(unicodedata.normalize("NFKC", word) + "\n" for word in words)
+        out.write(text)
+        # each word in both scripts too: 服務 is 服务 in another script, never new for that alone
+        import opencc
+
+        out.write(opencc.OpenCC("s2t").convert(text))
+        out.write(opencc.OpenCC("t2s").convert(text))
     return len(words)
 
 

@@ -94,3 +94,23 @@ def test_words_longer_than_the_ngram_keys_are_found(tmp_path, peoples_daily):
     assert done.returncode == 0, done.stderr
     words = [line.split("\t")[0] for line in (tmp_path / "l.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     assert term in words
+
+
+def test_known_words_are_known_in_both_scripts(tmp_path):
+    """服務 is 服务 in traditional script: a known word's other spelling is never new for that alone."""
+    lines = [f"{a}的服務{b}，服務很好" for a in ("酒店", "商場", "銀行", "餐廳") for b in ("周到", "一般", "熱情")] * 3
+    corpus = write_lines(tmp_path / "c.txt", lines)
+    known = write_lines(tmp_path / "known.txt", ["服务", "酒店"])
+    done = run_newword(
+        "discover", str(corpus), "--mode", "topwords", "--min-count", "3", "--known-words", str(known), "--db", "w.duckdb", "--output", "l.tsv",
+        "--quiet", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        known_words = {w for (w,) in con.execute("SELECT word FROM known_words").fetchall()}
+        lexicon = dict(con.execute("SELECT word, is_known FROM lexicon").fetchall())
+    finally:
+        con.close()
+    assert {"服务", "服務", "酒店"} <= known_words
+    assert lexicon.get("服務") is True
