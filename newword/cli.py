@@ -867,10 +867,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newword: interrupted; outputs left as they were", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - every unexpected error is still one line
-        if message := _out_of_memory(exc):
+        if message := _disk_full(exc) or _out_of_memory(exc):
             print(f"newword: error: {message}", file=sys.stderr)
             return 1
         return _internal(exc)
+
+
+def _disk_full(exc: Exception) -> str:
+    """A full disk named by DuckDB ("" for any other error); the scratch files are already removed."""
+    import re
+
+    text = str(exc)
+    if "No space left on device" not in text:
+        return ""
+    where = re.search(r'file "([^"]+)"', text)
+    folder = os.path.dirname(where.group(1)) if where else "the disk"
+    if ".build-" in os.path.basename(folder):  # a build's scratch folder: name the folder it sits in
+        folder = os.path.dirname(folder)
+    return f"{folder}: no space left on device; scratch files removed, outputs left as they were"
 
 
 def _out_of_memory(exc: Exception) -> str:

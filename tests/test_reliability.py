@@ -336,3 +336,28 @@ def test_serving_without_a_prefect_server_is_one_line(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     _one_line_error(done, rf"^serve_refresh: error: no Prefect server answers at PREFECT_API_URL={url} \(.*\): start one")
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real 4 MB file system (tmpfs, mounted as root, as the tests and CI run), too small for a build."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(full_disk, peoples_daily):
+    corpus = write_lines(full_disk.parent / "corpus.txt", peoples_daily[:3000])
+    done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--quiet", cwd=full_disk)
+    _one_line_error(done, rf"^newword: error: {full_disk}: no space left on device; scratch files removed")
+    assert list(full_disk.iterdir()) == []
+    done = run_newword("refresh", str(corpus), "--home", "H", "--quiet", cwd=full_disk)
+    _one_line_error(done, rf"^newword: error: {full_disk}/H: no space left on device")
+    assert sorted(p.name for p in (full_disk / "H").iterdir()) == [".lock", "reports", "versions"]
+    assert not list((full_disk / "H" / "versions").iterdir())
