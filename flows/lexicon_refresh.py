@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,19 @@ from newword.validate import SizeBand
 SOURCE_RETRIES = 3
 SHARD_RETRIES = 2
 SOURCE_RETRY_DELAY_SECONDS = 10
+
+
+class OneLineFailures(logging.Filter):
+    """A run that fails for a reason newword names (a NewwordError) is not logged again with Prefect's
+    traceback: its reason is already in the "Finished in state Failed(...)" line and the artifact.
+    Anything else keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], NewwordError))
+
+
+for _name in ("prefect.flow_runs", "prefect.task_runs"):  # the loggers of the run engines (and of a served run's process)
+    logging.getLogger(_name).addFilter(OneLineFailures())
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
