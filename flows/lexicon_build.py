@@ -48,7 +48,7 @@ def lexicon_build(
     text_field: str = "text",
     doc_per_file: bool = False,
     to_simplified: bool = False,
-    dedupe: bool = False,
+    dedupe: bool = True,
     known_words: str | None = None,
     date_field: str | None = None,
     window_days: float | None = None,
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=cli.DEFAULT_DB)
     parser.add_argument("--output", default=cli.DEFAULT_OUTPUT)
     parser.add_argument("--top", type=int, default=20, help="print the top N words of the lexicon (default 20)")
+    cli.add_keep_duplicates(parser)
     cli.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             sources=args.sources,
             db=args.db,
             output=args.output or None,
-            dedupe=args.dedupe,
+            dedupe=not args.keep_duplicates,
             **cli.flow_parameters(args),
         )
     except NewwordError as exc:

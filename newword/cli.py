@@ -52,6 +52,14 @@ def _positive_int(name: str):
     return parse
 
 
+def add_keep_duplicates(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="count a document whose content (after NFKC) repeats an earlier one again; by default it counts once",
+    )
+
+
 def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     """Parameters of algorithm.md and ingest options, shared by every command that discovers."""
     algo = parser.add_argument_group("algorithm (defaults from algorithm.md)")
@@ -141,7 +149,6 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         default=10_000_000,
         help="longest document accepted, in characters (default 10,000,000)",
     )
-    src.add_argument("--dedupe", action="store_true", help="drop documents whose content repeats an earlier one")
     src.add_argument(
         "--date-field", help="JSON field or CSV/TSV column with each document's own date (ISO 8601), for --window-days"
     )
@@ -212,7 +219,7 @@ def _discover(args: argparse.Namespace) -> int:
         output,
         settings,
         options,
-        dedupe=args.dedupe,
+        dedupe=not args.keep_duplicates,
         progress=Progress(quiet=args.quiet),
         known_words=args.known_words,
         window_days=args.window_days,
@@ -666,6 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
     discover.add_argument("--output", default=DEFAULT_OUTPUT, help=f"lexicon TSV file; '' for none (default {DEFAULT_OUTPUT})")
     discover.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_keep_duplicates(discover)
     add_discovery_options(discover)
     discover.set_defaults(run=_discover)
 

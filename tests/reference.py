@@ -64,8 +64,14 @@ def lexicon(cands, cohesive_set, max_n):
     return {w: c for w, c in cands.items() if is_real(w)}
 
 
-def discover(documents, max_n=4, min_count=25, min_cohesion=None, chars="cjk"):
-    """Return {word: count} for the documents (an iterable of strings)."""
+def distinct(documents):
+    """The first of the documents with each content (after NFKC), as discover keeps them by default."""
+    return list(dict.fromkeys(unicodedata.normalize("NFKC", doc) for doc in documents))
+
+
+def discover(documents, max_n=4, min_count=25, min_cohesion=None, chars="cjk", dedupe=True):
+    """Return {word: count} for the documents (an iterable of strings); dedupe: each content once."""
+    documents = distinct(documents) if dedupe else documents
     min_cohesion = {2: 5, 3: 25, 4: 125} if min_cohesion is None else min_cohesion
     sents = sentences(documents, chars)
     counts = ngram_counts(sents, max_n, min_count)
@@ -147,7 +153,9 @@ def discover_entropy(
     max_edge_alone=0.5,
     segment_min_count=2,
     min_neighbour_entropy=0.75,
+    dedupe=True,
 ):
+    documents = distinct(documents) if dedupe else documents
     min_cohesion = {2: 20, 3: 50, 4: 125} if min_cohesion is None else min_cohesion
     sents = sentences(documents, chars)
     counts = ngram_counts(sents, max_n, min_count)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from newword import ingest as ingest_module
 from newword import pipeline
+from newword.cli import main
 from newword.ingest import IngestOptions, html_to_text
 from newword.settings import Settings
 
@@ -33,7 +34,7 @@ def documents(db) -> list[tuple[str, str, str]]:
 
 def ingest(tmp_path, sources, **options) -> list[tuple[str, str, str]]:
     settings = Settings(min_count=1)
-    pipeline.discover([str(s) for s in sources], tmp_path / "w.duckdb", None, settings, IngestOptions(**options))
+    pipeline.discover([str(s) for s in sources], tmp_path / "w.duckdb", None, settings, IngestOptions(**options), dedupe=False)
     return documents(tmp_path / "w.duckdb")
 
 
@@ -155,12 +156,15 @@ def test_http_urls_on_a_local_server(tmp_path, name):
     assert not list(tmp_path.glob(".w.duckdb.build-*")), "downloads are cleaned up"
 
 
-def test_dedupe_drops_repeated_documents(tmp_path):
+def test_repeated_documents_count_once_unless_kept(tmp_path):
     path = tmp_path / "c.txt"
-    path.write_text("中华人民\n共和国\n中华人民\n", encoding="utf-8")
-    assert len(ingest(tmp_path, [path])) == 3  # exactly the given documents by default
-    pipeline.discover([str(path)], tmp_path / "d.duckdb", None, Settings(min_count=1), dedupe=True)
+    path.write_text("中华人民\n共和国\n中华人民\n中华人民\n", encoding="utf-8")
+    assert len(ingest(tmp_path, [path])) == 4  # ingestion keeps every document
+    assert main(["discover", str(path), "--db", str(tmp_path / "d.duckdb"), "--output", "", "--min-count", "1", "--quiet"]) == 0
     assert [t for _, _, t in documents(tmp_path / "d.duckdb")] == ["中华人民", "共和国"]
+    kept = ["--db", str(tmp_path / "k.duckdb"), "--output", "", "--min-count", "1", "--quiet", "--keep-duplicates"]
+    assert main(["discover", str(path), *kept]) == 0
+    assert [t for _, _, t in documents(tmp_path / "k.duckdb")] == ["中华人民", "共和国", "中华人民", "中华人民"]
 
 
 # the characters the NFKC fast path treats specially, and some that interact with them

@@ -8,6 +8,7 @@ import pytest
 
 from tests import reference_topwords as reference
 from tests.conftest import run_newword, write_lines
+from tests.reference import distinct
 
 KNOWN = ["中国", "经济", "发展", "人民", "北京", "国家", "世界", "中华人民共和国", "我们", "工作"]
 
@@ -36,7 +37,7 @@ def discovered(tmp_path_factory, peoples_daily):
 
 def test_discover_publishes_the_references_significant_words(discovered):
     folder, lines = discovered
-    sents = reference.sentences(lines)
+    sents = reference.sentences(distinct(lines))
     counts = reference.candidates(sents, 4, 8, frozenset(KNOWN))
     theta, expected, psi, _, _, _ = reference.fit(sents, counts, frozenset(KNOWN))
     wanted = {w: counts[w] for w in theta if len(w) > 1 and theta[w] > 0 and psi[w] > 8.0 and counts[w] >= 4}
@@ -58,7 +59,7 @@ def test_discover_publishes_the_references_significant_words(discovered):
 
 def test_cut_is_the_references_viterbi_segmentation(discovered):
     folder, lines = discovered
-    sents = reference.sentences(lines)
+    sents = reference.sentences(distinct(lines))
     counts = reference.candidates(sents, 4, 8, frozenset(KNOWN))
     theta, _, _, _, _, penalty = reference.fit(sents, counts, frozenset(KNOWN))
     logw = {w: reference._log(t) + penalty[w] for w, t in theta.items()}
