@@ -1,6 +1,6 @@
 """Generalisation harness: newword discover on development and held-out corpora, scored the same way.
 
-    .venv/bin/python benchmarks/generalisation.py --mode entropy [--corpora hkcancor,ctcpc] [--out DIR]
+    .venv/bin/python benchmarks/generalisation.py --mode topwords [--corpora hkcancor,ctcpc] [--out DIR]
 
 For each corpus (benchmarks/heldout.py fetches and parses them; none of the held-out ones was used to
 tune newword) it runs
@@ -482,7 +482,7 @@ def summary_table(results: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mode", default="entropy", choices=["entropy", "reference", "topwords"])
+    parser.add_argument("--mode", default="topwords", choices=["topwords", "reference"])
     parser.add_argument(
         "--corpora", default=",".join(heldout.CORPORA), help=f"comma-separated (default all: {','.join(heldout.CORPORA)})"
     )

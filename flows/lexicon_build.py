@@ -16,6 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
 
 import argparse
 import sys
+from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -36,14 +37,13 @@ def lexicon_build(
     db: str = cli.DEFAULT_DB,
     output: str | None = cli.DEFAULT_OUTPUT,
     max_n: int = 4,
-    min_count: int | None = 25,
+    min_count: int | None = None,
     min_cohesion: str | None = None,
     chars: str = "cjk",
-    mode: str = "entropy",
-    single_penalty: float = 2.0,
-    max_edge_alone: float = 0.5,
-    min_neighbour_entropy: float = 0.75,
-    split_bonus: float | None = None,
+    mode: str = "topwords",
+    split_bonus: float = 0.0,
+    max_word_length: int = 10,
+    min_significance: float = 8.0,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -55,7 +55,7 @@ def lexicon_build(
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
     settings = from_options(
-        max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy, split_bonus
+        max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance
     )
     options = IngestOptions(
         format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
@@ -77,6 +77,17 @@ def lexicon_build(
         "words": result.words,
         "message": result.message,
     }
+
+
+def _newword_command() -> str:
+    """How to run newword from here: the environment's own script (.venv/bin/newword), relative when it is below."""
+    script = Path(sys.executable).parent / "newword"
+    if not script.exists():
+        return "newword"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,14 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.known_words:
         show(f"Top new words (not in the known words, {args.known_words})", 2, new_only=True)
     print("\nOutputs:")
-    entropy = ", branching, autonomy" if args.mode == "entropy" else ""
-    print(
-        f"  warehouse  {os.path.abspath(summary['db'])}  "
-        f"(tables: documents, sentences, sentence_types, ngram_counts, cohesion{entropy}, cut, candidates, lexicon, run)"
-    )
+    print(f"  warehouse  {os.path.abspath(summary['db'])}  (tables: {', '.join(pipeline.tables(summary['db']))})")
     if summary["output"]:
         print(f"  lexicon    {os.path.abspath(summary['output'])}")
-    print(f'  query it:  newword sql "SELECT * FROM lexicon LIMIT 10" --db {summary["db"]}')
+    print(f'  query it:  {_newword_command()} sql "SELECT * FROM lexicon LIMIT 10" --db {summary["db"]}')
     return 0
 
 

@@ -141,14 +141,13 @@ def lexicon_refresh(
     sources: list[str],
     home: str | None = None,
     max_n: int = 4,
-    min_count: int | None = 25,
+    min_count: int | None = None,
     min_cohesion: str | None = None,
     chars: str = "cjk",
-    mode: str = "entropy",
-    single_penalty: float = 2.0,
-    max_edge_alone: float = 0.5,
-    min_neighbour_entropy: float = 0.75,
-    split_bonus: float | None = None,
+    mode: str = "topwords",
+    split_bonus: float = 0.0,
+    max_word_length: int = 10,
+    min_significance: float = 8.0,
     format: str | None = None,
     text_field: str = "text",
     doc_per_file: bool = False,
@@ -172,7 +171,7 @@ def lexicon_refresh(
             sources,
             where,
             from_options(
-                max_n, min_count, min_cohesion, chars, mode, single_penalty, max_edge_alone, min_neighbour_entropy, split_bonus
+                max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance
             ),
             IngestOptions(
                 format=format,

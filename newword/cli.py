@@ -68,24 +68,23 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         "--min-count",
         type=_positive_int("--min-count"),
         default=None,
-        help="minimum count of n-grams and candidates (default 25; 5 in topwords mode)",
+        help="minimum count of a word (and, in reference mode, of n-grams and candidates) (default 5; 25 in reference mode)",
     )
     algo.add_argument(
         "--min-cohesion",
         default=None,
         metavar="K:V,...",
-        help="cohesion an n-gram of length K must exceed; lengths not given use 5^(K-1) "
-        "(default: 2:5,3:25,4:125 in reference mode, 2:20,3:50,4:125 in entropy mode, where it only filters the lexicon)",
+        help="reference mode: cohesion an n-gram of length K must exceed; lengths not given use 5^(K-1) "
+        "(default 2:5,3:25,4:125; topwords mode only reports cohesion)",
     )
     algo.add_argument("--chars", choices=sorted(CHAR_CLASSES), default="cjk", help="character class of a sentence (default cjk)")
     better = parser.add_argument_group("discovery mode (see README: Quality)")
     better.add_argument(
         "--mode",
         choices=MODES,
-        default="entropy",
-        help="entropy (default): cut by neighbour-entropy autonomy, keep cohesive words with no stand-alone edge "
-        "character; reference: exactly algorithm.md; topwords: a word model fitted by EM, words kept by a "
-        "likelihood-ratio test (best with --known-words)",
+        default="topwords",
+        help="topwords (default): a word model fitted by EM over every frequent string, words kept by a "
+        "likelihood-ratio test (best with --known-words); reference: exactly algorithm.md",
     )
     better.add_argument(
         "--max-word-length",
@@ -103,36 +102,12 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         "without it (default 8)",
     )
     better.add_argument(
-        "--single-penalty",
-        type=float,
-        default=2.0,
-        metavar="X",
-        help="entropy mode: cost of a single-character piece in the cut; higher gives longer words (default 2.0)",
-    )
-    better.add_argument(
-        "--max-edge-alone",
-        type=float,
-        default=0.5,
-        metavar="R",
-        help="entropy mode: drop words whose first or last character is a piece on its own more than this share "
-        "of its occurrences (的, 是, 也); 1 keeps all (default 0.5)",
-    )
-    better.add_argument(
         "--split-bonus",
         type=float,
-        default=None,
+        default=0.0,
         metavar="B",
         help="segmentation with the published vocabulary: a log-probability bonus per word, so a long word must be "
-        "e^B times likelier than its parts together to be kept whole; recorded in the version "
-        "(default 3.5 in entropy mode, 0 in reference mode)",
-    )
-    better.add_argument(
-        "--min-neighbour-entropy",
-        type=float,
-        default=0.75,
-        metavar="H",
-        help="entropy mode: drop words whose left or right neighbour entropy (natural log) is below H: fragments "
-        "such as 诚聘英 (always followed by 才); 0 keeps all (default 0.75)",
+        "e^B times likelier than its parts together to be kept whole; recorded in the version (default 0)",
     )
     src = parser.add_argument_group("input")
     src.add_argument(
@@ -167,7 +142,7 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
 
 
 FLOW_OPTIONS = (
-    "max_n", "min_count", "min_cohesion", "chars", "mode", "single_penalty", "max_edge_alone", "min_neighbour_entropy", "split_bonus", "format", "text_field", "doc_per_file", "to_simplified",
+    "max_n", "min_count", "min_cohesion", "chars", "mode", "split_bonus", "max_word_length", "min_significance", "format", "text_field", "doc_per_file", "to_simplified",
     "known_words", "date_field", "window_days",
 )  # fmt: skip
 
@@ -184,9 +159,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
         args.min_cohesion,
         args.chars,
         args.mode,
-        args.single_penalty,
-        args.max_edge_alone,
-        args.min_neighbour_entropy,
         args.split_bonus,
         args.max_word_length,
         args.min_significance,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newword import __version__, distributed, ingest, segment, sqlfiles, warehouse
+from newword import __version__, distributed, ingest, sqlfiles, warehouse
 from newword.errors import NewwordError, UsageError
 from newword.home import check_output
 from newword.progress import Progress
@@ -67,8 +67,6 @@ class Build:
         return {
             "max_n": self.settings.max_n,
             "mode": self.settings.mode,
-            "max_edge_alone": float(self.settings.max_edge_alone),
-            "min_neighbour_entropy": float(self.settings.min_neighbour_entropy),
             "segment_min_count": self.settings.segment_min_count,
             "pieces_path": str(self.workdir / "pieces.tsv"),
             "min_count": self.settings.min_count,
@@ -227,22 +225,18 @@ def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, 
             rows = _count_incrementally(con, build, step, mapper)
         elif step == "ngram_counts":
             rows = count_ngrams(con, build.parameters())
-        elif step == "cut" and build.settings.mode == "entropy":
-            rows = _segmented_cut(con, build)
         elif step == "cut" and build.settings.mode == "topwords":
             rows = _topwords_cut(con, build)
         elif step == "lexicon" and build.settings.mode == "topwords":
             rows = sqlfiles.materialise(con, "word_lexicon", build.parameters(), table="lexicon")
+            sqlfiles.materialise(con, "word_examples", build.parameters())
         elif step == "cut":
-            for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
+            for table in ("word_sentences", "word_scores", "word_examples"):  # a previous topwords build's
                 sqlfiles.drop(con, table)
             if on_cluster:  # cut in the workers, kept per piece
                 rows = distributed.cut_pieces(con, build.parameters(), build.workdir / "exchange", mapper)
             else:
                 rows = sqlfiles.materialise(con, step, build.parameters())
-        elif step == "lexicon" and build.settings.mode == "entropy":  # algorithm.md's step 6, then the word filters
-            sqlfiles.materialise(con, "lexicon", build.parameters(), table="cohesive_candidates")
-            rows = sqlfiles.materialise(con, "segmented_lexicon", build.parameters(), table="lexicon")
         else:
             rows = sqlfiles.materialise(con, step, build.parameters())
         if step == "sentences" and sqlfiles.row_count(con, "sentences") == 0:
@@ -283,55 +277,6 @@ def count_ngrams(con, values: dict) -> int:
     return rows
 
 
-# The entropy mode's cut: sentences up to this many characters are segmented in batches, side by side
-# (segment.best_autonomy_paths takes a step per character of a batch's longest sentence); longer ones
-# one at a time in Python (segment.most_probable, linear in the sentence).
-SEGMENT_MAX_LENGTH = 1024
-# Characters per batch: about 130 bytes a character at max_n 4, by the arrays' sizes (the fetched
-# lattice, the score matrix and the programme's arrays): some 130 MB a batch.
-SEGMENT_BATCH_CHARACTERS = 1_000_000
-
-
-def _segmented_cut(con, build: Build) -> int:
-    """Step 4 in entropy mode: neighbour entropies and autonomy in SQL, then the segmentation of
-    highest autonomy of every distinct sentence (a dynamic programme in numpy over the lattice that
-    piece_lattice reads, batch by batch), loaded as `cut`."""
-    values = build.parameters()
-    sqlfiles.materialise(con, "branching", values)
-    sqlfiles.materialise(con, "autonomy", values)
-    max_len, penalty = build.settings.max_n, build.settings.single_penalty
-    pieces_path = Path(values["pieces_path"])
-    with open(pieces_path, "w", encoding="utf-8", newline="\n") as out:  # the long sentences' pieces
-        long_sentences = sqlfiles.query(con, "long_sentences", {"max_length": SEGMENT_MAX_LENGTH})
-        if long_sentences:
-            scores = segment.piece_scores(dict(sqlfiles.read(con, "autonomy", ("ngram", "autonomy"))), penalty)
-            for sentence_id, sentence, occurrences in long_sentences:
-                start = 1
-                for piece in segment.most_probable(sentence, scores, -penalty, max_len):
-                    out.write(f"{sentence_id}\t{occurrences}\t{start}\t{piece}\n")
-                    start += len(piece)
-            del scores
-    del long_sentences
-    sentences = sqlfiles.read_numpy(con, "sentence_types", ("sentence_id", "length"))
-    ids = np.asarray(sentences["sentence_id"], dtype=np.int64)
-    lengths = np.zeros(int(ids.max(initial=0)) + 1, dtype=np.int64)  # by sentence_id, 0 for the long ones
-    lengths[ids] = np.where(sentences["length"] <= SEGMENT_MAX_LENGTH, sentences["length"], 0)
-    del sentences, ids
-    before = np.cumsum(lengths)  # characters up to each sentence_id
-    empty = np.zeros(0, dtype=np.int64)
-    _add_pieces(con, empty, empty, empty, create=True)
-    first = 1
-    while first < lengths.size:
-        last = max(first, int(np.searchsorted(before, before[first - 1] + SEGMENT_BATCH_CHARACTERS, side="right")) - 1)
-        last = min(last, lengths.size - 1)
-        _segment_batch(con, build, first, last, lengths[first : last + 1])
-        first = last + 1
-    rows = sqlfiles.materialise(con, "segmented_cut", values, table="cut")
-    sqlfiles.drop(con, "segmented_pieces")
-    pieces_path.unlink()
-    return rows
-
-
 def _topwords_cut(con, build: Build) -> int:
     """Step 4 in topwords mode: count every candidate word (SQL, level by level), fit the word model by
     EM over the lattice of their places (numpy), keep each candidate's scores (word_scores) and cut
@@ -340,8 +285,6 @@ def _topwords_cut(con, build: Build) -> int:
 
     s = build.settings
     values = {**build.parameters(), "max_sentence": topwords.MAX_SENTENCE}
-    for table in ("branching", "autonomy", "cohesive_candidates"):  # a previous entropy-mode build's
-        sqlfiles.drop(con, table)
     sqlfiles.materialise(con, "word_sentences", values)
     sqlfiles.materialise(con, "known_prefixes", values)
     topwords.count_candidates(con, s.min_count, s.max_word_length)
@@ -389,39 +332,6 @@ def _topwords_cut(con, build: Build) -> int:
         con.unregister("word_pieces")
 
 
-def _segment_batch(con, build: Build, first: int, last: int, lengths: np.ndarray) -> None:
-    """The pieces of sentence_id first .. last (lengths: theirs, 0 for those cut one at a time),
-    added to segmented_pieces."""
-    max_len, penalty = build.settings.max_n, build.settings.single_penalty
-    lattice = sqlfiles.query_numpy(
-        con,
-        "piece_lattice",
-        {"first_sentence": first, "last_sentence": last, "max_length": SEGMENT_MAX_LENGTH, "max_n": max_len},
-    )
-    rows = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each sentence's first row of the lattice
-    at = rows[lattice["sentence_id"] - first] + lattice["position"] - 1
-    scores = np.full((int(lengths.sum()), max_len), np.nan)
-    for k in range(1, max_len + 1):
-        autonomy = lattice[f"a{k}"]
-        known = ~np.ma.getmaskarray(autonomy)
-        scores[at[known], k - 1] = segment.piece_score(np.ma.getdata(autonomy)[known], k, penalty)
-    del lattice, at
-    sentence, start, length = segment.best_autonomy_paths(lengths, rows, scores, -penalty)
-    _add_pieces(con, sentence + first, start + 1, length)
-
-
-def _add_pieces(con, sentence_id: np.ndarray, piece_start: np.ndarray, length: np.ndarray, create: bool = False) -> None:
-    """Pieces from numpy into segmented_pieces (through segmented_batch, a relation over the arrays)."""
-    con.register("segmented_batch", {"sentence_id": sentence_id, "piece_start": piece_start, "length": length})
-    try:
-        if create:
-            sqlfiles.materialise(con, "segmented_pieces")
-        else:
-            sqlfiles.append(con, "segmented_pieces", "segmented_pieces")
-    finally:
-        con.unregister("segmented_batch")
-
-
 def _counted_through(con, build: Build) -> int:
     """The last document whose n-grams are in ngram_totals (with these settings), or 0: count all.
     A windowed build always counts its whole window (documents leave it as time passes)."""
@@ -461,7 +371,16 @@ def empty_reason(build: Build, connection=None) -> str:
     """Which threshold nothing passed, when the lexicon is empty ("" when it is not)."""
     s = build.settings
     with _scratch(build, connection) as con:
-        kept, cohesive, candidates, words = sqlfiles.query(con, "stage_counts")[0]
+        if s.mode == "topwords":
+            frequent, words = sqlfiles.query(con, "word_stage_counts", {"min_count": s.min_count})[0]
+        else:
+            kept, cohesive, candidates, words = sqlfiles.query(con, "stage_counts")[0]
+    if words:
+        return ""
+    if s.mode == "topwords" and not frequent:
+        return f"no string of 2..{s.max_word_length} characters occurs --min-count {s.min_count} times"
+    if s.mode == "topwords":
+        return f"no candidate of the {frequent:,} that occur --min-count {s.min_count} times passed --min-significance {s.min_significance:g}"
     if words:
         return ""
     if not kept:
@@ -471,11 +390,6 @@ def empty_reason(build: Build, connection=None) -> str:
         return f"no n-gram with --min-count {s.min_count} passed --min-cohesion {pairs}"
     if not candidates:
         return f"no piece of the cut reached --min-count {s.min_count}"
-    if s.mode == "entropy":
-        return (
-            f"no candidate is cohesive (--min-cohesion) with its first and last characters standing alone "
-            f"at most --max-edge-alone {s.max_edge_alone:g} of the time"
-        )
     return f"every candidate has a substring of length 3..{s.max_n} that is not cohesive"
 
 
@@ -491,6 +405,15 @@ def top_words(
     finally:
         if connection is None:
             con.close()
+
+
+def tables(db: Path) -> list[str]:
+    """The warehouse's tables, by name."""
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return [name for (name,) in sqlfiles.query(con, "warehouse_tables")]
+    finally:
+        con.close()
 
 
 def write_lexicon_tsv(db: Path, target: Path, connection=None) -> None:

@@ -1,15 +1,9 @@
-"""Segmentation: cutting sentences into words with scores, as dictionary segmenters do.
+"""Segmentation: cutting sentences into words with a published vocabulary, as dictionary segmenters do.
 
 One dynamic programme over the lattice of every n-gram of a sentence, `most_probable`: the path of
-highest total score. It serves twice:
-- with unigram log probabilities (a published vocabulary's counts), for `newword segment` and
-  `newword evaluate`, as dictionary segmenters do;
-- with `piece_scores` (autonomy x length), for the entropy mode's cut while discovering (Magistry &
-  Sagot's nVBE segmentation).
-Plain Python: the lattice of one sentence is small, and a dict lookup per n-gram is cheap. The
-entropy mode's cut runs the same programme over many sentences at once (`best_autonomy_paths`, numpy,
-on the lattice that sql/intermediate/piece_lattice.sql reads): 0.43 s on People's Daily, where calling
-`most_probable` per distinct sentence took 4.7 s.
+highest total unigram log probability (a published vocabulary's counts), for `newword segment` and
+`newword evaluate`. Plain Python: the lattice of one sentence is small, and a dict lookup per n-gram
+is cheap.
 """
 
 from __future__ import annotations
@@ -19,21 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
-import numpy as np
-
 NEGATIVE = -math.inf
-
-
-def piece_scores(autonomy: Mapping[str, float], single_penalty: float) -> dict[str, float]:
-    """The entropy mode's cut as a path score: a piece w scores autonomy(w) * len(w), a single
-    character `single_penalty` less. With these scores, and -single_penalty for a character that
-    has no autonomy, `most_probable` finds the pieces of highest total (nVBE segmentation)."""
-    return {w: piece_score(a, len(w), single_penalty) for w, a in autonomy.items()}
-
-
-def piece_score(autonomy, length: int, single_penalty: float):
-    """One piece's score from its autonomy (a float, or a numpy array of pieces of one length)."""
-    return autonomy * length - (single_penalty if length == 1 else 0.0)
 
 
 def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: float, max_len: int) -> list[str]:
@@ -56,65 +36,6 @@ def most_probable(sentence: str, log_probability: Mapping[str, float], unknown: 
                 best[j] = value
                 back[j] = i
     return _walk_back(sentence, back)
-
-
-def best_autonomy_paths(
-    lengths: np.ndarray, rows: np.ndarray, scores: np.ndarray, unknown: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`most_probable` for many sentences at once, over their lattice as arrays: the same pieces.
-
-    Sentence s has lengths[s] characters; scores[rows[s] + i, k - 1] is the score of its piece of k
-    characters starting at its character i (from 0), NaN where there is no such piece (an unknown
-    single character scores `unknown` instead). Returns (sentence, start, length) of every piece,
-    start counted from 0, in no particular order.
-
-    The programme runs over the sentences side by side, one end position j at a time (longest
-    sentences first, so the sentences still going are a prefix): numpy operations over all of them
-    per step, not Python per character. It takes as many steps as the longest sentence has
-    characters: give it short sentences and cut long ones with `most_probable`. Each path value is
-    computed with the same additions in the same order, and ties keep the earliest start, as there."""
-    max_len = scores.shape[1]
-    order = np.argsort(-lengths, kind="stable")
-    size = lengths[order].astype(np.int64)
-    first = rows[order].astype(np.int64)
-    base = np.concatenate(([0], np.cumsum(size + 1)[:-1])).astype(np.int64)  # best[base + j]: a path to j
-    best = np.full(int((size + 1).sum()), NEGATIVE)
-    back = np.full(best.size, -1, dtype=np.int64)
-    best[base] = 0.0
-    singles = scores[:, 0].copy()
-    singles[np.isnan(singles)] = unknown
-    longest = int(size[0]) if size.size else 0
-    for j in range(1, longest + 1):
-        going = int(np.searchsorted(-size, -j, side="right"))  # sentences of j characters or more
-        at, row = base[:going], first[:going]
-        best_j = np.full(going, NEGATIVE)
-        back_j = np.full(going, -1, dtype=np.int64)
-        for k in range(min(j, max_len), 0, -1):  # the start i = j - k ascending, as most_probable
-            i = j - k
-            score = singles[row + i] if k == 1 else scores[row + i, k - 1]
-            value = best[at + i] + score
-            take = (back_j < 0) | (value > best_j)
-            if k > 1:
-                take &= ~np.isnan(score)
-            best_j = np.where(take, value, best_j)
-            back_j = np.where(take, i, back_j)
-        best[at + j] = best_j
-        back[at + j] = back_j
-    sentences, starts, ends = [], [], []
-    going = np.flatnonzero(size > 0)
-    end = size.copy()
-    while going.size:  # walk back from every end at once
-        start = back[base[going] + end[going]]
-        sentences.append(order[going])
-        starts.append(start)
-        ends.append(end[going])
-        end[going] = start
-        going = going[start > 0]
-    if not sentences:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    start, stop = np.concatenate(starts), np.concatenate(ends)
-    return np.concatenate(sentences), start, stop - start
 
 
 def _walk_back(sentence: str, back: list[int]) -> list[str]:

@@ -10,20 +10,14 @@ from collections.abc import Mapping
 
 from newword.errors import UsageError
 
-DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}  # algorithm.md (reference mode)
-# entropy mode: cohesion only filters the lexicon (the cut uses autonomy), and there a 2-gram of
-# two frequent words (都是 7.5, 也不 9.1, 这一 9.9) must not pass; real words score far higher
-# (当当 75, 标间 21, 烤漆 4,939). Chosen by measurement: README, Quality.
-ENTROPY_MIN_COHESION = {2: 20.0, 3: 50.0, 4: 125.0}
+DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}  # algorithm.md (reference mode); topwords only reports cohesion
 
-# How the cut (step 4) is made and the lexicon filtered:
-# - reference: exactly algorithm.md (a boundary is cut unless a cohesive n-gram covers it);
-# - entropy: the cut is the segmentation of highest autonomy (neighbour entropy, sql/intermediate/
-#   autonomy.sql), and the lexicon keeps cohesive pieces whose edges are not stand-alone characters.
-# - topwords: a unigram word model fitted by EM over every frequent string up to max_word_length
-#   characters, words kept by a likelihood-ratio test (newword/topwords.py; README: The topwords mode).
-MODES = ("entropy", "reference", "topwords")
-TOPWORDS_MIN_COUNT = 5  # topwords mode's default --min-count (the others': 25)
+# How the words are found:
+# - topwords (default): a unigram word model fitted by EM over every frequent string up to
+#   max_word_length characters, words kept by a likelihood-ratio test (newword/topwords.py);
+# - reference: exactly algorithm.md (cohesion thresholds, a boundary is cut unless a cohesive n-gram covers it).
+MODES = ("topwords", "reference")
+DEFAULT_MIN_COUNT = {"topwords": 5, "reference": 25}  # algorithm.md's 25; topwords tests significance, not counts
 
 # The character class of a sentence (algorithm.md step 1): maximal runs of these characters.
 CHAR_CLASSES = {
@@ -35,15 +29,12 @@ CHAR_CLASSES = {
 @dataclasses.dataclass(frozen=True)
 class Settings:
     max_n: int = 4
-    min_count: int = 25
-    min_cohesion: Mapping[int, float] | None = None  # None: the mode's defaults
+    min_count: int | None = None  # None: the mode's default (DEFAULT_MIN_COUNT)
+    min_cohesion: Mapping[int, float] | None = None  # None: algorithm.md's
     chars: str = "cjk"
-    mode: str = "entropy"  # "reference": exactly algorithm.md; "entropy": see MODES
-    single_penalty: float = 2.0  # entropy mode: cost of a single-character piece in the cut
-    max_edge_alone: float = 0.5  # entropy mode: drop words whose first or last character stands alone more often
-    segment_min_count: int = 2  # entropy mode: n-grams rarer than this are never pieces of the cut
-    min_neighbour_entropy: float = 0.75  # entropy mode: a word's left and right neighbour entropy must reach this
-    split_bonus: float | None = None  # segment: log-probability bonus per word; None: 3.5 in entropy mode, 0 in reference
+    mode: str = "topwords"  # see MODES
+    segment_min_count: int = 2  # `newword segment`'s vocabulary: pieces of the cut seen at least this often (topwords)
+    split_bonus: float = 0.0  # `newword segment`: log-probability bonus per word
     max_word_length: int = 10  # topwords mode: longest candidate word
     min_significance: float = 8.0  # topwords mode: a word's log-likelihood ratio (nats) must exceed this
 
@@ -51,18 +42,11 @@ class Settings:
         if self.mode not in MODES:
             raise UsageError(f"--mode must be one of {', '.join(MODES)} (got {self.mode!r})")
         if self.min_cohesion is None:
-            defaults = DEFAULT_MIN_COHESION if self.mode == "reference" else ENTROPY_MIN_COHESION
-            object.__setattr__(self, "min_cohesion", dict(defaults))
-        if self.split_bonus is None:  # reference mode's vocabulary is the lexicon and single characters: a bonus splits too much
-            object.__setattr__(self, "split_bonus", 3.5 if self.mode == "entropy" else 0.0)
-        if not isinstance(self.single_penalty, (int, float)) or not -1000 <= self.single_penalty <= 1000:
-            raise UsageError(f"--single-penalty must be a number between -1000 and 1000 (got {self.single_penalty!r})")
-        if not isinstance(self.max_edge_alone, (int, float)) or not 0 <= self.max_edge_alone <= 1:
-            raise UsageError(f"--max-edge-alone must be between 0 and 1 (got {self.max_edge_alone!r})")
+            object.__setattr__(self, "min_cohesion", dict(DEFAULT_MIN_COHESION))
+        if self.min_count is None:
+            object.__setattr__(self, "min_count", DEFAULT_MIN_COUNT[self.mode])
         if not isinstance(self.split_bonus, (int, float)) or not -1000 <= self.split_bonus <= 1000:
             raise UsageError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
-        if not isinstance(self.min_neighbour_entropy, (int, float)) or not 0 <= self.min_neighbour_entropy < math.inf:
-            raise UsageError(f"--min-neighbour-entropy must be a number >= 0 (got {self.min_neighbour_entropy!r})")
         if (
             not isinstance(self.max_word_length, int)
             or isinstance(self.max_word_length, bool)
@@ -112,16 +96,10 @@ class Settings:
                 "split_bonus": self.split_bonus,
                 **(
                     {
-                        "single_penalty": self.single_penalty,
-                        "max_edge_alone": self.max_edge_alone,
-                        "min_neighbour_entropy": self.min_neighbour_entropy,
+                        "max_word_length": self.max_word_length,
+                        "min_significance": self.min_significance,
                         "segment_min_count": self.segment_min_count,
                     }
-                    if self.mode == "entropy"
-                    else {}
-                ),
-                **(
-                    {"max_word_length": self.max_word_length, "min_significance": self.min_significance}
                     if self.mode == "topwords"
                     else {}
                 ),
@@ -132,21 +110,16 @@ class Settings:
 
 def from_options(
     max_n: int = 4,
-    min_count: int | None = 25,
+    min_count: int | None = None,
     min_cohesion: str | None = None,
     chars: str = "cjk",
-    mode: str = "entropy",
-    single_penalty: float = 2.0,
-    max_edge_alone: float = 0.5,
-    min_neighbour_entropy: float = 0.75,
-    split_bonus: float | None = None,
+    mode: str = "topwords",
+    split_bonus: float = 0.0,
     max_word_length: int = 10,
     min_significance: float = 8.0,
 ) -> Settings:
     """Settings from the options as the command line and the flows name them (--min-cohesion as text;
     min_count None: the mode's default)."""
-    if min_count is None:
-        min_count = TOPWORDS_MIN_COUNT if mode == "topwords" else 25
     thresholds = parse_min_cohesion(min_cohesion)
     for length in sorted(thresholds or ()):
         if isinstance(max_n, int) and length > max_n:
@@ -157,9 +130,6 @@ def from_options(
         min_cohesion=thresholds,
         chars=chars,
         mode=mode,
-        single_penalty=single_penalty,
-        max_edge_alone=max_edge_alone,
-        min_neighbour_entropy=min_neighbour_entropy,
         split_bonus=split_bonus,
         max_word_length=max_word_length,
         min_significance=min_significance,

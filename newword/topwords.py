@@ -401,9 +401,9 @@ def e_step(
     other = _POOL.submit(posterior, slice(half, None))
     expected, psi = posterior(slice(0, half))
     expected2, psi2 = other.result()
-    expected += expected2
+    expected = expected + expected2  # not +=: bincount of no edge (a corpus without a longer candidate) is int64
     if with_psi:
-        psi += psi2
+        psi = psi + psi2
     return EStep(expected, float((log_totals * lat.weights).sum()), log_totals, psi)
 
 

@@ -174,6 +174,16 @@ def viterbi(s: str, logw: dict[str, float]) -> list[str]:
     return pieces[::-1]
 
 
+def uses(sents: Counter, logw: dict[str, float]) -> Counter:
+    """How often the Viterbi segmentation of the corpus uses each word of 2+ characters (the lexicon's count)."""
+    counted: Counter = Counter()
+    for s, occurrences in sents.items():
+        for piece in viterbi(s, logw):
+            if len(piece) > 1:
+                counted[piece] += occurrences
+    return counted
+
+
 def _close(a: float, b: float, rel: float = 1e-9) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import socket
 import subprocess
 import sys
@@ -83,22 +84,29 @@ def test_sql_formats(built):
 def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
     path = tmp_path / "tiny.txt"
     path.write_text("中华人民共和国\n", encoding="utf-8")
-    done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "lex.tsv", cwd=tmp_path)
-    assert done.returncode == 0
-    assert "empty lexicon: no n-gram of length 2..4 reached --min-count 25" in done.stderr
-    assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion", "is_known"]]
+    for mode, message in (
+        ("topwords", "no string of 2..10 characters occurs --min-count 5 times"),
+        ("reference", "no n-gram of length 2..4 reached --min-count 25"),
+    ):
+        done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "lex.tsv", "--mode", mode, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert f"empty lexicon: {message}" in done.stderr
+        assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion", "is_known"]]
 
 
-def test_empty_lexicon_names_the_cohesion_threshold(tmp_path):
+def test_empty_lexicon_names_the_threshold_nothing_passed(tmp_path):
     path = tmp_path / "flat.txt"
     path.write_text("甲乙\n乙甲\n" * 30, encoding="utf-8")  # every 2-gram as likely as chance
-    for mode, thresholds in (("reference", "2:5,3:25,4:125"), ("entropy", "2:20,3:50,4:125")):
-        done = run_newword(
-            "discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", "--mode", mode, "--keep-duplicates",
-            cwd=tmp_path,
-        )
-        assert done.returncode == 0
-        assert f"passed --min-cohesion {thresholds}" in done.stderr
+    done = run_newword(
+        "discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", "--mode", "reference", "--keep-duplicates",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0 and "passed --min-cohesion 2:5,3:25,4:125" in done.stderr, done.stderr
+    # random text over four characters: frequent strings, none a word
+    rng = random.Random(7)
+    path.write_text("".join("".join(rng.choice("甲乙丙丁") for _ in range(8)) + "\n" for _ in range(2000)), encoding="utf-8")
+    done = run_newword("discover", str(path), "--db", "w.duckdb", "--output", "", cwd=tmp_path)
+    assert done.returncode == 0 and "that occur --min-count 5 times passed --min-significance 8" in done.stderr, done.stderr
 
 
 def _bad(tmp_path, name: str, content: bytes) -> str:

@@ -51,7 +51,7 @@ def batches(tmp_path_factory, peoples_daily):
     return write_lines(folder / "day1.txt", peoples_daily[:2500]), write_lines(folder / "day2.txt", peoples_daily[2500:3500])
 
 
-@pytest.mark.parametrize("mode", ["reference", "entropy"])
+@pytest.mark.parametrize("mode", ["reference", "topwords"])
 def test_cli_cluster_refresh_equals_local(two_workers, batches, tmp_path, mode):
     day1, day2 = batches
     for corpus, version in ((day1, "v000001"), (day2, "v000002")):  # a first build, then an incremental one

@@ -1,6 +1,6 @@
 """Conventions that keep the project honest: SQL headers, one statement per file, bound parameters,
-every SQL file tested, the library free of prefect, every command and table in the README, and the
-README's example queries run as written."""
+every SQL file tested, the library free of prefect, every command in the README or docs/, every table
+in docs/warehouse.md, and its example queries run as written."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from tests.conftest import ROOT, write_lines
 from tests.test_sql_golden import GOLDEN
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+WAREHOUSE = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+DOCS = README + "".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md")))
 
 
 @pytest.mark.parametrize("name", sqlfiles.names())
@@ -57,7 +59,7 @@ def test_every_command_is_documented_with_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for name in commands:
-        assert f"newword {name}" in README, f"README documents `newword {name}`"
+        assert f"newword {name}" in DOCS, f"README or docs/ document `newword {name}`"
         done = subprocess.run(
             [sys.executable, "-m", "newword.cli", name, "--help"], capture_output=True, text=True, cwd=ROOT, check=False
         )
@@ -65,14 +67,18 @@ def test_every_command_is_documented_with_help():
 
 
 @pytest.mark.parametrize(
-    "table", ["documents", "sentences", "ngram_counts", "cohesion", "sentence_types", "cut", "candidates", "lexicon", "run"]
+    "table",
+    [
+        "documents", "sentences", "ngram_counts", "cohesion", "sentence_types", "word_sentences", "word_scores",
+        "word_examples", "cut", "candidates", "lexicon", "run",
+    ],
 )
 def test_every_table_is_documented(table):
-    assert re.search(rf"^### `{table}`", README, re.MULTILINE), f"README has a section for table {table}"
+    assert re.search(rf"^### `{table}`", WAREHOUSE, re.MULTILINE), f"docs/warehouse.md has a section for table {table}"
 
 
 def readme_queries() -> list[str]:
-    section = README.split("## Example queries", 1)[1].split("\n## ", 1)[0]
+    section = WAREHOUSE.split("## Example queries", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
 
 

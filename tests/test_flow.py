@@ -139,7 +139,7 @@ def test_refresh_flow_retries_a_source_that_is_briefly_unavailable(tmp_path, peo
     assert "lexicon-refresh: published v000001" in done.stdout
 
 
-@pytest.mark.parametrize("option", [("--max-edge-alone", "2"), ("--single-penalty", "nan"), ("--min-neighbour-entropy", "-1")])
+@pytest.mark.parametrize("option", [("--min-significance", "-1"), ("--min-significance", "nan"), ("--max-word-length", "100")])
 def test_flows_reject_bad_options_in_one_line(tmp_path, option):
     corpus = write_lines(tmp_path / "corpus.txt", ["中华人民共和国"] * 3)
     for module in ("flows.lexicon_build", "flows.lexicon_refresh"):

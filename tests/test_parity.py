@@ -11,7 +11,7 @@ from newword.settings import Settings
 from tests import reference
 from tests.conftest import lexicon_of, write_lines
 
-SETTINGS = {  # reference mode: exactly algorithm.md (the entropy mode's parity is in test_quality.py)
+SETTINGS = {  # reference mode: exactly algorithm.md (the topwords mode's parity is in test_topwords.py)
     "defaults": Settings(mode="reference"),
     "min_count 5, max_n 5": Settings(min_count=5, max_n=5, mode="reference"),
     "min_count 50": Settings(min_count=50, mode="reference"),

@@ -1,24 +1,22 @@
 """Invariants (style.md), checked with hypothesis on random documents over a small alphabet:
-the pipeline equals the reference; 1-gram counts add up to the characters of the sentences;
+the pipeline equals the reference in both modes; 1-gram counts add up to the characters of the sentences;
 c(ab) <= min(c(a), c(b)); the lexicon does not depend on document order."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newword import pipeline, segment
+from newword import pipeline
 from newword.settings import Settings
-from tests import reference
+from tests import reference, reference_topwords
 
 ALPHABET = "中华人民共和国的一是了A1，。 "
 documents_strategy = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=40), min_size=1, max_size=30)
@@ -108,16 +106,24 @@ def test_lexicon_independent_of_document_order(documents, random):
 
 
 @PROPERTY
-@given(documents_strategy, st.integers(1, 4), st.sampled_from([1.0, 2.0]), st.sampled_from([0.5, 1.0]))
-def test_entropy_mode_equals_its_reference_on_random_text(documents, min_count, single_penalty, max_edge_alone):
-    setting = Settings(min_count=min_count, single_penalty=single_penalty, max_edge_alone=max_edge_alone)
+@given(documents_strategy, st.integers(1, 4), st.integers(2, 6), st.sampled_from([0.0, 2.0, 8.0]))
+def test_topwords_mode_equals_its_reference_on_random_text(documents, min_count, max_word_length, min_significance):
+    """The default mode's lexicon: the reference's significant words (psi above the threshold, theta
+    above 0, used >= min_count times by the Viterbi cut), words and uses; a word within 1e-6 of the
+    threshold may go either way."""
+    setting = Settings(min_count=min_count, max_word_length=max_word_length, min_significance=min_significance)
     with build(documents, setting) as db:
         if db is None:
             return
-        expected = reference.discover_entropy(
-            documents, min_count=min_count, single_penalty=single_penalty, max_edge_alone=max_edge_alone
-        )
-        assert dict(query(db, "SELECT word, count FROM lexicon")) == expected
+        got = dict(query(db, "SELECT word, count FROM lexicon"))
+    sents = reference_topwords.sentences(reference.distinct(documents))
+    counts = reference_topwords.candidates(sents, min_count, max_word_length)
+    theta, _, psi, _, _, penalty = reference_topwords.fit(sents, counts)
+    used = reference_topwords.uses(sents, {w: reference_topwords._log(t) + penalty[w] for w, t in theta.items()})
+    kept = {w for w in theta if len(w) > 1 and theta[w] > 0 and used[w] >= min_count}
+    expected = {w: used[w] for w in kept if psi[w] > min_significance}
+    borderline = {w for w in kept if abs(psi[w] - min_significance) <= 1e-6 * max(1.0, min_significance)}
+    assert {w: c for w, c in got.items() if w not in borderline} == {w: c for w, c in expected.items() if w not in borderline}
 
 
 CUT_ALPHABET = "中华人民共和"
@@ -154,53 +160,3 @@ def test_cut_statement_equals_the_reference_cut(sentences, max_n, data):
                 expected.append((sentence, start, piece, len(piece), sentences.count(sentence)))
             start += len(piece)
     assert sorted(got) == sorted(expected)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.text(alphabet=CUT_ALPHABET, min_size=1, max_size=40), min_size=1, max_size=8),
-    st.integers(1, 6),
-    st.sampled_from([0.0, 0.5, 2.0]),
-    st.data(),
-)
-def test_batch_segmentation_equals_most_probable(sentences, max_len, penalty, data):
-    """segment.best_autonomy_paths (numpy, every sentence at once) against segment.most_probable (one
-    sentence in plain Python): the same pieces, ties included (autonomies drawn from a few values)."""
-    occurring = sorted({s[i : i + n] for s in sentences for n in range(1, max_len + 1) for i in range(len(s) - n + 1)})
-    autonomy = data.draw(st.dictionaries(st.sampled_from(occurring), st.sampled_from([-1.0, 0.0, 0.5, 1.0, 1.5]), max_size=40))
-    scores = segment.piece_scores(autonomy, penalty)
-    lengths = np.array([len(s) for s in sentences])
-    rows = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    lattice = np.full((int(lengths.sum()), max_len), np.nan)
-    for s, sentence in enumerate(sentences):
-        for i in range(len(sentence)):
-            for k in range(1, min(max_len, len(sentence) - i) + 1):
-                if sentence[i : i + k] in scores:
-                    lattice[rows[s] + i, k - 1] = scores[sentence[i : i + k]]
-    got: dict[int, list[tuple[int, str]]] = {}
-    for s, start, length in zip(*segment.best_autonomy_paths(lengths, rows, lattice, -penalty), strict=True):
-        got.setdefault(int(s), []).append((int(start), sentences[s][start : start + length]))
-    assert {s: [piece for _, piece in sorted(pieces)] for s, pieces in got.items()} == {
-        s: segment.most_probable(sentence, scores, -penalty, max_len) for s, sentence in enumerate(sentences)
-    }
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet=CUT_ALPHABET, min_size=1, max_size=30), min_size=1, max_size=8), st.integers(1, 6))
-def test_branching_statement_equals_the_reference(sentences, max_n):
-    """branching.sql (integer keys, neighbours as code points) against the reference's branching
-    (string windows over sentences marked at both ends), at every max_n up to 6."""
-    from newword import sqlfiles
-
-    con = duckdb.connect()
-    try:
-        con.execute("CREATE TABLE sentences AS SELECT unnest($s) AS sentence", {"s": sentences})
-        sqlfiles.materialise(con, "sentence_types", {})
-        sqlfiles.materialise(con, "branching", {"max_n": max_n, "segment_min_count": 2})
-        got = con.execute("SELECT ngram, count, left_entropy, right_entropy FROM branching").fetchall()
-    finally:
-        con.close()
-    expected = reference.branching(sentences, max_n, 2)
-    assert {ngram: count for ngram, count, _, _ in got} == {ngram: stats[0] for ngram, stats in expected.items()}
-    for ngram, _, left, right in got:
-        assert math.isclose(left, expected[ngram][1], abs_tol=1e-9) and math.isclose(right, expected[ngram][2], abs_tol=1e-9)

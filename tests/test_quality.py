@@ -1,8 +1,7 @@
-"""Segment and evaluate: the entropy mode against its plain-Python reference, the segmenter, the scorer.
+"""Segment and evaluate: the segmenter, the scorer, and the warehouse settings around them.
 
-Exactness for the entropy mode: tests/reference.py's discover_entropy (plain Python, no DuckDB) and
-the SQL pipeline give the same lexicon on real text. Quality itself (F1, top-100 new words) is
-measured by `newword evaluate` and tests/quality.py, and reported in the README, not asserted.
+Quality itself (F1, top-100 new words) is measured by `newword evaluate` and benchmarks/generalisation.py,
+and reported in the README, not asserted. The topwords mode's exactness is in test_topwords.py.
 """
 
 from __future__ import annotations
@@ -14,47 +13,9 @@ import pytest
 
 from newword import evaluate, pipeline, segment
 from newword.settings import CHAR_CLASSES, Settings
-from tests import reference
-from tests.conftest import lexicon_of, read_tsv, run_newword, write_lines
+from tests.conftest import read_tsv, run_newword, write_lines
 
 CJK = CHAR_CLASSES["cjk"]
-
-
-@pytest.mark.parametrize("corpus", ["peoples_daily", "reviews"])
-def test_entropy_mode_equals_its_reference(corpus, request, tmp_path):
-    documents = request.getfixturevalue(corpus)[:6000]
-    path = write_lines(tmp_path / "corpus.txt", documents)
-    settings = Settings(min_count=5)
-    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, settings)
-    expected = reference.discover_entropy(documents, min_count=5)
-    assert len(expected) > 100
-    assert lexicon_of(tmp_path / "w.duckdb") == expected
-
-
-def test_entropy_mode_long_sentences_and_batches_equal_its_reference(peoples_daily, tmp_path, monkeypatch):
-    """The cut's two paths at once: sentences of over 12 characters cut one at a time (most_probable),
-    the rest in batches of about 2,000 characters (best_autonomy_paths), on real text."""
-    monkeypatch.setattr(pipeline, "SEGMENT_MAX_LENGTH", 12)
-    monkeypatch.setattr(pipeline, "SEGMENT_BATCH_CHARACTERS", 2_000)
-    documents = peoples_daily[:1500]
-    path = write_lines(tmp_path / "corpus.txt", documents)
-    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, Settings(min_count=3))
-    expected = reference.discover_entropy(documents, min_count=3)
-    assert len(expected) > 100
-    assert lexicon_of(tmp_path / "w.duckdb") == expected
-
-
-def best_autonomy(sentence, autonomy, max_len, penalty):
-    return segment.most_probable(sentence, segment.piece_scores(autonomy, penalty), -penalty, max_len)
-
-
-def test_best_autonomy_golden():
-    scores = {"中华": 1.0, "人民": 1.0, "中华人民": 0.2, "中": 0.0, "华": 0.0, "人": 0.0, "民": 0.0}
-    assert best_autonomy("中华人民", scores, 4, 1.5) == ["中华", "人民"]  # 4 > 0.8
-    scores["中华人民"] = 1.2
-    assert best_autonomy("中华人民", scores, 4, 1.5) == ["中华人民"]  # 4.8 > 4
-    assert best_autonomy("中华人民", scores, 3, 1.5) == ["中华", "人民"]  # a 4-gram needs max_len 4
-    assert best_autonomy("我", {}, 4, 1.5) == ["我"]  # an unknown character is still a piece
 
 
 def test_most_probable_golden():
@@ -111,7 +72,7 @@ def test_evaluate_and_segment_on_real_gold(tmp_path):
     home = tmp_path / "home"
     done = run_newword("evaluate", "--gold", str(gold), "--home", str(home), "--min-count", "5", "--quiet")
     assert done.returncode == 0, done.stderr
-    f1 = float(next(line for line in done.stdout.splitlines() if line.startswith("newword entropy")).split()[-1])
+    f1 = float(next(line for line in done.stdout.splitlines() if line.startswith("newword topwords")).split()[-1])
     assert 0.5 < f1 < 1  # a real score, not a placeholder (the full corpus's figures are in the README)
     raw = tmp_path / "raw.txt"
     raw.write_text("\n".join(line.replace(" ", "") for line in lines) + "\n", encoding="utf-8")
@@ -130,14 +91,6 @@ def test_evaluate_and_segment_on_real_gold(tmp_path):
 def test_segment_errors(tmp_path):
     done = run_newword("segment", str(tmp_path / "missing.txt"), "--home", str(tmp_path / "nohome"))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
-
-
-def test_huge_single_penalty_matches_the_reference():
-    scores = {"中华": 1.0}
-    for penalty in (1e301, 1e308):
-        got = best_autonomy("中华人民共和国万岁", scores, 4, penalty)
-        assert got == reference.best_cut("中华人民共和国万岁", scores, 4, penalty)
-        assert max(len(piece) for piece in got) <= 4
 
 
 def test_read_gold_drops_whitespace_nfkc_creates(tmp_path):
@@ -177,7 +130,7 @@ def test_traditional_text_segments_like_simplified(tmp_path):
         path.write_text("\n".join(text) + "\n", encoding="utf-8")
         done = run_newword("evaluate", "--gold", str(path), "--min-count", "5", "--to-simplified", "--quiet")
         assert done.returncode == 0, done.stderr
-        f1[name] = float(next(line for line in done.stdout.splitlines() if line.startswith("newword entropy")).split()[-1])
+        f1[name] = float(next(line for line in done.stdout.splitlines() if line.startswith("newword topwords")).split()[-1])
     assert abs(f1["traditional"] - f1["simplified"]) < 0.02, f1
 
 
@@ -188,20 +141,19 @@ def test_evaluate_refuses_options_it_cannot_use(tmp_path):
     assert done.returncode == 1 and "--format does not apply to evaluate" in done.stderr, done.stderr
 
 
-def test_switching_to_reference_mode_drops_entropy_tables(tmp_path, peoples_daily):
+def test_switching_to_reference_mode_drops_topwords_tables(tmp_path, peoples_daily):
     import duckdb
 
     corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
     home = tmp_path / "home"
-    tables = (
-        "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('branching', 'autonomy', 'cohesive_candidates') ORDER BY 1"
-    )
-    for mode, expected in (("entropy", [("autonomy",), ("branching",), ("cohesive_candidates",)]), ("reference", [])):
+    tables = "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('word_sentences', 'word_scores') ORDER BY 1"
+    for mode, expected in (("topwords", [("word_scores",), ("word_sentences",)]), ("reference", [])):
         done = run_newword("refresh", str(corpus), "--home", str(home), "--min-count", "5", "--mode", mode, "--quiet")
         assert done.returncode == 0, done.stderr
         con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
         assert con.execute(tables).fetchall() == expected
         con.close()
+        corpus = write_lines(tmp_path / "c.txt", peoples_daily[1500:1600])  # new text, so that the next refresh builds
 
 
 def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monkeypatch):
@@ -270,19 +222,24 @@ def test_split_bonus_prefers_more_words():
     assert math.log(5 / 29) - 3 < 2 * (math.log(10 / 29) - 1)  # -4.76 < -4.13: split with it
 
 
-def test_entropy_mode_cuts_a_huge_sentence_into_pieces_that_make_it_up(peoples_daily, tmp_path):
-    """A 150,000-character run: the segmentation's pieces, in order, put back together are the sentence."""
+def test_a_huge_sentence_is_cut_into_pieces_that_make_it_up(peoples_daily, tmp_path):
+    """A 150,000-character run: the model reads it in pieces of topwords.MAX_SENTENCE characters, and
+    the cut's pieces of each, in order, put back together are that piece; the pieces make up the run."""
     import re
 
     import duckdb
 
     text = "".join(re.findall("[\u4e00-\u9fff]+", "".join(peoples_daily)))[:150_000]
     path = write_lines(tmp_path / "huge.txt", [text])
-    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, Settings(mode="entropy"))
+    pipeline.discover([str(path)], tmp_path / "w.duckdb", None, Settings())
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
-        pieces = con.execute("SELECT string_agg(piece, '' ORDER BY piece_start) FROM cut GROUP BY sentence_id").fetchall()
+        joined = con.execute(
+            "SELECT bool_and(pieces.text = word_sentences.sentence), sum(word_sentences.length * word_sentences.occurrences) "
+            "FROM (SELECT sentence_id, string_agg(piece, '' ORDER BY piece_start) AS text FROM cut GROUP BY sentence_id) AS pieces "
+            "JOIN word_sentences USING (sentence_id)"
+        ).fetchall()
         sentences = con.execute("SELECT sentence FROM sentence_types").fetchall()
     finally:
         con.close()
-    assert pieces == [(text,)] and sentences == [(text,)]
+    assert joined == [(True, len(text))] and sentences == [(text,)]

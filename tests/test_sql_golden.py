@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 
 import duckdb
 import numpy as np
@@ -351,6 +350,21 @@ def test_stage_counts(con):
     assert sqlfiles.query(con, "stage_counts") == [(2, 1, 1, 0)]
 
 
+@covers("word_stage_counts")
+def test_word_stage_counts(con):
+    table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_significant BOOLEAN",
+          [("中", 1, 9, False), ("中华", 2, 5, True), ("华人", 2, 4, False), ("人民", 2, 6, False)])  # fmt: skip
+    table(con, "lexicon", "word VARCHAR", [("中华",)])
+    assert sqlfiles.query(con, "word_stage_counts", {"min_count": 5}) == [(2, 1)]  # 中华 and 人民 are frequent
+
+
+@covers("warehouse_tables")
+def test_warehouse_tables_by_name(con):
+    for name in ("documents", "cut", "lexicon"):
+        table(con, name, "x INTEGER", [])
+    assert sqlfiles.query(con, "warehouse_tables") == [("cut",), ("documents",), ("lexicon",)]
+
+
 @covers("run_totals")
 def test_run_totals(con):
     con.execute(
@@ -614,31 +628,6 @@ def test_version_changes_by_share(con, tmp_path):
     }
 
 
-@covers("branching")
-def test_branching_entropies(con):
-    table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
-          [(1, 1, "中华", 2), (2, 1, "中华", 2), (3, 1, "华人", 2)])  # fmt: skip
-    sqlfiles.materialise(con, "sentence_types", {})
-    sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 1})
-    got = rows(con, "SELECT ngram, length, count, round(left_entropy, 9), round(right_entropy, 9) FROM branching ORDER BY ngram")
-    h = round(math.log(3) - 2 * math.log(2) / 3, 9)  # 华: followed by the end twice and by 人 once
-    assert got == [("中", 1, 2, 0, 0), ("中华", 2, 2, 0, 0), ("人", 1, 1, 0, 0), ("华", 1, 3, h, h), ("华人", 2, 1, 0, 0)]
-    sqlfiles.materialise(con, "branching", {"max_n": 2, "segment_min_count": 2})
-    assert rows(con, "SELECT ngram FROM branching ORDER BY ngram") == [("中",), ("中华",), ("华",)]
-
-
-@covers("autonomy")
-def test_autonomy_standardises_variation_per_length(con):
-    table(con, "branching", "ngram VARCHAR, length BIGINT, count BIGINT, left_entropy DOUBLE, right_entropy DOUBLE", [
-        ("a", 1, 10, 1.0, 2.0), ("b", 1, 10, 3.0, 0.0), ("ab", 2, 5, 0.5, 1.5), ("ba", 2, 5, 0.5, 0.5),
-    ])  # fmt: skip
-    sqlfiles.materialise(con, "autonomy")
-    # one character: variation against ln 2 (two equally frequent characters), standardised: a and b
-    # are +1 and -1 on each side. ab: right 1.5 - 2 = -0.5, left 0.5 - 3 = -2.5; ba: 0.5 and -0.5.
-    got = {ngram: round(value, 9) for ngram, value in rows(con, "SELECT ngram, autonomy FROM autonomy")}
-    assert got == {"a": 0, "b": 0, "ab": -2, "ba": 2}
-
-
 @covers("sentence_types")
 def test_sentence_types(con):
     table(con, "sentences", "doc_id BIGINT, sentence_no INTEGER, sentence VARCHAR, length BIGINT",
@@ -647,94 +636,6 @@ def test_sentence_types(con):
     got = rows(con, "SELECT sentence, occurrences, length FROM sentence_types ORDER BY sentence")
     assert got == [("中华", 2, 2), ("华人", 1, 2)]
     assert rows(con, "SELECT list_sort(list(sentence_id)) FROM sentence_types") == [([1, 2],)]
-
-
-@covers("segmented_cut")
-def test_segmented_cut_gives_pieces_their_texts(con, tmp_path):
-    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
-          [(3, "中华人民", 5, 4), (7, "新词发现", 2, 4)])  # fmt: skip
-    table(con, "segmented_pieces", "sentence_id BIGINT, piece_start BIGINT, length BIGINT", [(3, 1, 2), (3, 3, 1), (3, 4, 1)])
-    pieces = tmp_path / "pieces.tsv"  # a long sentence's pieces, cut one at a time
-    pieces.write_text("7\t2\t1\t新词\n7\t2\t3\t发现\n", encoding="utf-8")
-    sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut")
-    assert rows(con, "SELECT * FROM cut ORDER BY sentence_id, piece_start") == [
-        (3, 5, 1, "中华", 2),
-        (3, 5, 3, "人", 1),
-        (3, 5, 4, "民", 1),
-        (7, 2, 1, "新词", 2),
-        (7, 2, 3, "发现", 2),
-    ]
-    pieces.write_text("", encoding="utf-8")  # no long sentence
-    assert sqlfiles.materialise(con, "segmented_cut", {"pieces_path": str(pieces)}, table="cut") == 3
-
-
-@covers("segmented_pieces")
-def test_segmented_pieces_reads_the_registered_batch(con):
-    con.register(
-        "segmented_batch", {"sentence_id": np.array([3, 3]), "piece_start": np.array([1, 3]), "length": np.array([2, 2])}
-    )
-    assert sqlfiles.materialise(con, "segmented_pieces") == 2
-    assert rows(con, "SELECT * FROM segmented_pieces ORDER BY piece_start") == [(3, 1, 2), (3, 3, 2)]
-
-
-@covers("long_sentences")
-def test_long_sentences(con):
-    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
-          [(1, "中华", 5, 2), (2, "中华人民", 2, 4)])  # fmt: skip
-    assert sqlfiles.query(con, "long_sentences", {"max_length": 3}) == [(2, "中华人民", 2)]
-    assert sqlfiles.query(con, "long_sentences", {"max_length": 4}) == []
-
-
-@covers("piece_lattice")
-def test_piece_lattice_autonomy_at_each_position(con):
-    table(con, "sentence_types", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
-          [(1, "中华人", 1, 3), (2, "华人", 1, 2), (3, "中华人民共和", 1, 6)])  # fmt: skip
-    table(con, "autonomy", "ngram VARCHAR, length BIGINT, count BIGINT, autonomy DOUBLE",
-          [("中", 1, 2, 0.5), ("华", 1, 2, -0.5), ("中华", 2, 2, 1.5), ("华人", 2, 2, 2.5), ("中华人", 3, 1, 3.5),
-           ("中华人民", 4, 1, 4.5), ("中华人民共", 5, 1, 5.5), ("中华人民共和", 6, 1, 6.5)])  # fmt: skip
-
-    def lattice(first, last, max_length, max_n):
-        values = {"first_sentence": first, "last_sentence": last, "max_length": max_length, "max_n": max_n}
-        return sorted(sqlfiles.query(con, "piece_lattice", values))
-
-    assert lattice(1, 2, 10, 3) == [
-        (1, 1, 0.5, 1.5, 3.5, None, None, None),
-        (1, 2, -0.5, 2.5, None, None, None, None),
-        (1, 3, None, None, None, None, None, None),  # 人 has no autonomy; nothing starts at the end
-        (2, 1, -0.5, 2.5, None, None, None, None),
-        (2, 2, None, None, None, None, None, None),
-    ]
-    assert lattice(2, 2, 1, 3) == []  # longer than max_length
-    assert lattice(3, 3, 10, 6)[0] == (3, 1, 0.5, 1.5, 3.5, 4.5, 5.5, 6.5)  # HUGEINT keys up to six characters
-    assert lattice(3, 3, 10, 4)[0] == (3, 1, 0.5, 1.5, 3.5, 4.5, None, None)  # nothing longer than max_n
-
-
-@covers("segmented_lexicon")
-def test_segmented_lexicon_drops_phrases(con):
-    table(con, "cohesive_candidates", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN", [
-        ("是在", 40, 2, 6.0, False), ("这一", 35, 2, 4.0, False), ("中华", 30, 2, 90.0, True),
-    ])  # fmt: skip
-    table(con, "cohesion", "ngram VARCHAR, length BIGINT, count BIGINT, cohesion DOUBLE, min_cohesion DOUBLE, is_cohesive BOOLEAN", [
-        ("是在", 2, 50, 6.0, 5.0, True), ("这一", 2, 45, 4.0, 5.0, False), ("中华", 2, 40, 90.0, 5.0, True),
-    ])  # fmt: skip
-    table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT",
-          [("是", 1, 100), ("在", 1, 100), ("中", 1, 100), ("华", 1, 100)])  # fmt: skip
-    table(con, "cut", "sentence VARCHAR, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
-          [("他是", 80, 2, "是", 1), ("中华", 30, 1, "中华", 2)])  # fmt: skip
-    table(con, "branching", "ngram VARCHAR, length BIGINT, count BIGINT, left_entropy DOUBLE, right_entropy DOUBLE",
-          [("是在", 2, 50, 2.0, 2.0), ("这一", 2, 45, 3.0, 3.0), ("中华", 2, 40, 1.0, 0.5)])  # fmt: skip
-
-    def lexicon(max_edge_alone, min_neighbour_entropy):  # 这一 never: it is not a cohesive n-gram itself
-        values = {"max_edge_alone": max_edge_alone, "min_neighbour_entropy": min_neighbour_entropy}
-        sqlfiles.materialise(con, "segmented_lexicon", values, table="lexicon")
-        return rows(con, "SELECT word, count, length, cohesion, is_known FROM lexicon")
-
-    assert lexicon(0.5, 0.5) == [("中华", 30, 2, 90.0, True)]  # 是 is alone 80% of the time
-    assert [w for w, *_ in lexicon(1.0, 0.5)] == ["是在", "中华"]
-    assert [w for w, *_ in lexicon(1.0, 0.75)] == ["是在"]  # 中华's right neighbour entropy is 0.5
-    assert [w for w, *_ in lexicon(1.0, 2.0)] == ["是在"]  # the lesser side counts: 2.0 passes
-    assert [w for w, *_ in lexicon(1.0, 2.5)] == []
-    assert [w for w, *_ in lexicon(1.0, 0)] == ["是在", "中华"]  # 0: the test is off
 
 
 @covers("vocabulary")
@@ -749,8 +650,7 @@ def test_vocabulary_per_mode(con):
         [("中华", 30, 2, 9.0, False)],
     )
     table(con, "ngram_counts", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 40), ("中华", 2, 30)])
-    for mode in ("entropy", "topwords"):
-        assert sqlfiles.query(con, "vocabulary", {"mode": mode, "segment_min_count": 2}) == [("中华", 2, 3), ("人", 1, 3)]
+    assert sqlfiles.query(con, "vocabulary", {"mode": "topwords", "segment_min_count": 2}) == [("中华", 2, 3), ("人", 1, 3)]
     assert sqlfiles.query(con, "vocabulary", {"mode": "reference", "segment_min_count": 2}) == [("中", 1, 40), ("中华", 2, 30)]
 
 
@@ -845,14 +745,38 @@ def test_word_cut_gives_pieces_their_text(con):
     assert rows(con, "SELECT * FROM cut ORDER BY piece_start") == [(5, 3, 1, "中华", 2), (5, 3, 3, "人", 1), (5, 3, 4, "民", 1)]
 
 
+@covers("word_examples")
+def test_word_examples_show_the_word_in_its_document(con):
+    table(con, "lexicon", "word VARCHAR", [("微信",)])
+    table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "我用微信付款", 2, 6), (2, "微信", 1, 2), (3, "他不用微信", 1, 5), (4, "微信好", 1, 3), (5, "长微信", 1, 3)])  # fmt: skip
+    table(con, "cut", "sentence_id BIGINT, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
+          [(1, 2, 3, "微信", 2), (2, 1, 1, "微信", 2), (3, 1, 4, "微信", 2), (4, 1, 1, "微信", 2), (5, 1, 2, "微信", 2)])  # fmt: skip
+    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR", [(7, "我用微信付款"), (8, "我用微信付款"), (9, "微信"), (9, "他不用微信")])
+    table(con, "documents", "doc_id BIGINT, source VARCHAR, locator VARCHAR, text VARCHAR", [
+        (7, "a.txt", "line 1", "今天，我用微信付款。"), (8, "a.txt", "line 2", "我用微信付款"), (9, "b.txt", "line 1", "微信！他不用微信"),
+    ])  # fmt: skip
+    sqlfiles.materialise(con, "word_examples")
+    got = rows(con, "SELECT word, example, doc_id, locator, context, word_offset FROM word_examples ORDER BY example")
+    # the most frequent sentence first, in its first document; then by sentence_id; three at most
+    assert got == [
+        ("微信", 1, 7, "line 1", "今天，我用微信付款。", 6),
+        ("微信", 2, 9, "line 1", "微信！他不用微信", 1),
+        ("微信", 3, 9, "line 1", "微信！他不用微信", 7),
+    ]  # fmt: skip
+    assert all(context[offset - 1 : offset + 1] == "微信" for *_, context, offset in got)
+
+
 @covers("word_lexicon")
-def test_word_lexicon_keeps_significant_frequent_words(con):
+def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, theta DOUBLE, expected_count DOUBLE, significance DOUBLE, is_significant BOOLEAN",
-          [("中华", 2, 30, False, 0.1, 20.0, 90.0, True), ("华人", 2, 3, False, 0.1, 3.0, 20.0, True),
+          [("中华", 2, 30, False, 0.1, 20.0, 90.0, True), ("华人", 2, 30, False, 0.1, 3.0, 20.0, True),
            ("人民", 2, 40, False, 0.1, 30.0, 5.0, False), ("共和国", 3, 10, False, 0.1, 9.0, 12.0, True)])  # fmt: skip
+    # candidates: the pieces of the cut used min_count times; 华人 occurs 30 times but is seldom used
+    table(con, "candidates", "word VARCHAR, length INTEGER, count BIGINT", [("中华", 2, 21), ("人民", 2, 30), ("共和国", 3, 9)])
     table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
     table(con, "known_words", "word VARCHAR", [("共和国",)])
-    sqlfiles.materialise(con, "word_lexicon", {"min_count": 5}, table="lexicon")
-    assert rows(con, "SELECT word, count, length, cohesion, is_known, significance FROM lexicon") == [
-        ("中华", 30, 2, 9.0, False, 90.0), ("共和国", 10, 3, None, True, 12.0),
+    sqlfiles.materialise(con, "word_lexicon", {}, table="lexicon")
+    assert rows(con, "SELECT word, count, length, cohesion, is_known, significance, occurrences FROM lexicon") == [
+        ("中华", 21, 2, 9.0, False, 90.0, 30), ("共和国", 9, 3, None, True, 12.0, 10),
     ]  # fmt: skip

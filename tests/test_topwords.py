@@ -39,8 +39,9 @@ def test_discover_publishes_the_references_significant_words(discovered):
     folder, lines = discovered
     sents = reference.sentences(distinct(lines))
     counts = reference.candidates(sents, 4, 8, frozenset(KNOWN))
-    theta, expected, psi, _, _, _ = reference.fit(sents, counts, frozenset(KNOWN))
-    wanted = {w: counts[w] for w in theta if len(w) > 1 and theta[w] > 0 and psi[w] > 8.0 and counts[w] >= 4}
+    theta, expected, psi, _, _, penalty = reference.fit(sents, counts, frozenset(KNOWN))
+    used = reference.uses(sents, {w: reference._log(t) + penalty[w] for w, t in theta.items()})
+    wanted = {w: used[w] for w in theta if len(w) > 1 and theta[w] > 0 and psi[w] > 8.0 and used[w] >= 4}
     con = duckdb.connect(str(folder / "w.duckdb"), read_only=True)
     try:
         got = dict(con.execute("SELECT word, count FROM lexicon").fetchall())

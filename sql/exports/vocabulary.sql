@@ -2,7 +2,7 @@
 -- grain: one row per word (single characters included).
 -- reads: cut, lexicon, ngram_counts.
 -- parameters: $mode, $segment_min_count.
--- entropy and topwords modes: every piece of the corpus's own segmentation (the cut) occurring at least
+-- topwords mode: every piece of the corpus's own segmentation (the cut) occurring at least
 -- segment_min_count times, and every single character. reference mode: the lexicon's words and
 -- the kept 1-grams (the cut of algorithm.md keeps no single characters and no rare pieces).
 WITH pieces AS (
@@ -10,7 +10,7 @@ WITH pieces AS (
         piece AS word,
         sum(sentence_occurrences)::BIGINT AS count
     FROM cut
-    WHERE $mode IN ('entropy', 'topwords')
+    WHERE $mode = 'topwords'
     GROUP BY piece
     HAVING sum(sentence_occurrences) >= $segment_min_count OR length(piece) = 1
 ),

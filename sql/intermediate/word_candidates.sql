@@ -12,8 +12,11 @@
 -- Every occurrence of an n-gram starts with an occurrence of its n - 1 first characters, so an
 -- n-gram reaches $min_count only when that prefix did: level $n reads only the occurrences of the
 -- extended (n-1)-grams, not every position of the text, and its counts are exact (all occurrences of
--- a prefix are listed). A substring's count is the sum of the occurrences of the distinct sentences
--- it occurs in, once per place (overlapping places count each).
+-- a prefix are listed). Levels 1 and 2 read every place straight from the sentences instead (nearly
+-- every character is extended, and the rows kept are the same: a 2-gram whose first character is
+-- not extended is rare and no prefix of a known word), which spares level 2 the join with the
+-- sentences. A substring's count is the sum of the occurrences of the distinct sentences it occurs
+-- in, once per place (overlapping places count each).
 -- positions: one BIGINT per place in a distinct sentence, (sentence_id << 24) + position (position
 -- from 1). They are what the EM's lattice is built from, so the text is never scanned for the
 -- candidates again. substr is linear in the position: give it sentences cut at
@@ -30,14 +33,28 @@ WITH grams AS (  -- the n-gram at each place that fits in its sentence, weighted
     FROM word_sentences
     WHERE $n = 1
     UNION ALL
-    SELECT  -- $n > 1: the places of the extended (n-1)-grams, one character longer
+    SELECT  -- $n = 2: every place of the sentences (no join)
+        substr(sentence, pos, 2) AS ngram,
+        (sentence_id << 24) + pos AS key,
+        occurrences
+    FROM (
+        SELECT
+            sentence_id,
+            sentence,
+            occurrences,
+            unnest(range(1, length)) AS pos
+        FROM word_sentences
+        WHERE $n = 2
+    )
+    UNION ALL
+    SELECT  -- $n > 2: the places of the extended (n-1)-grams, one character longer
         substr(s.sentence, (p.key & 16777215)::BIGINT, $n) AS ngram,
         p.key,
         s.occurrences
     FROM (
         SELECT unnest(positions) AS key
         FROM word_candidates
-        WHERE $n > 1 AND length = $n - 1 AND extend
+        WHERE $n > 2 AND length = $n - 1 AND extend
     ) AS p
     INNER JOIN word_sentences AS s ON s.sentence_id = p.key >> 24
     WHERE (p.key & 16777215) + $n - 1 <= s.length
