@@ -23,20 +23,21 @@ SETTINGS = Settings(min_count=5)
 REFERENCE = Settings(min_count=5, mode="reference")
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, peoples_daily):
+def _built(tmp_path_factory, peoples_daily, settings: Settings):
     folder = tmp_path_factory.mktemp("validate")
     corpus = write_lines(folder / "c.txt", peoples_daily[:3000])
-    pipeline.discover([str(corpus)], folder / "w.duckdb", None, SETTINGS)
+    pipeline.discover([str(corpus)], folder / "w.duckdb", None, settings)
     return folder / "w.duckdb"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, peoples_daily):
+    return _built(tmp_path_factory, peoples_daily, SETTINGS)
 
 
 @pytest.fixture(scope="module")
 def reference_warehouse(tmp_path_factory, peoples_daily):
-    folder = tmp_path_factory.mktemp("validate-reference")
-    corpus = write_lines(folder / "c.txt", peoples_daily[:3000])
-    pipeline.discover([str(corpus)], folder / "w.duckdb", None, REFERENCE)
-    return folder / "w.duckdb"
+    return _built(tmp_path_factory, peoples_daily, REFERENCE)
 
 
 def corrupted(warehouse, tmp_path, *statements: str):
