@@ -288,6 +288,11 @@ def test_versions_show_diff_and_export(home_v2, tmp_path):
         run_newword("export", "latest", "--format", "parquet", "--output", str(parquet), "--home", str(home_v2)).returncode == 0
     )
     assert dict(duckdb.connect().execute("SELECT word, count FROM read_parquet($p)", {"p": str(parquet)}).fetchall()) == new
+    import pandas  # the documented Python reader (with pyarrow), on the export and on the version's own file
+
+    assert dict(pandas.read_parquet(parquet)[["word", "count"]].itertuples(index=False)) == new
+    published = pandas.read_parquet(current_path(home_v2) / "lexicon.parquet")
+    assert dict(published[["word", "count"]].itertuples(index=False)) == new
     no_file = run_newword("export", "latest", "--format", "parquet", "--home", str(home_v2))
     assert no_file.returncode == 1 and "--format parquet needs --output FILE" in no_file.stderr
     missing = run_newword("show", "v000009", "--home", str(home_v2))
