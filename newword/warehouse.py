@@ -17,6 +17,9 @@ _PID = re.compile(r"PID (\d+)")
 # in parallel a row group at a time: the 102,128 documents of a 25 MB corpus made one row group, so
 # splitting their sentences used one core. 16,384 took the sentences step from 0.50 s to 0.27 s.
 ROW_GROUP_SIZE = 16_384
+# The storage format a new warehouse is written in: the DuckDB CLI on PyPI (duckdb-cli 1.5.6, installed
+# with the project) reads formats up to 1.5; the library's own default it cannot open.
+STORAGE_VERSION = "v1.5.0"
 
 
 def connect(path: str | Path, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
@@ -29,8 +32,8 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
     con = duckdb.connect()  # in memory, the warehouse attached to it: ATTACH can set the row group size
     try:
         con.execute(
-            "ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only)",
-            {"path": str(path), "rows": ROW_GROUP_SIZE, "read_only": read_only},
+            "ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only, STORAGE_VERSION $storage)",
+            {"path": str(path), "rows": ROW_GROUP_SIZE, "read_only": read_only, "storage": STORAGE_VERSION},
         )
         con.execute("USE warehouse")
     except duckdb.IOException as exc:

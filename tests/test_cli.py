@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,17 @@ def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
     for stage in ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon"):
         assert f"] {stage}:" in done.stderr  # plain progress lines when not on a terminal
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no scratch files left"
+
+
+def test_the_duckdb_cli_installed_with_the_project_reads_the_warehouse(built):
+    """The documented `.venv/bin/duckdb -readonly newword.duckdb`: the CLI on PyPI reads the storage format written."""
+    cli = Path(sys.executable).parent / "duckdb"
+    done = subprocess.run(
+        [str(cli), "-readonly", "w.duckdb", "-csv", "-c", "SELECT count(*) AS words FROM lexicon"],
+        capture_output=True, text=True, cwd=built, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["words", str(len(read_tsv(built / "lex.tsv")) - 1)]
 
 
 def test_sql_formats(built):
