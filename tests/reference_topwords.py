@@ -184,6 +184,26 @@ def uses(sents: Counter, logw: dict[str, float]) -> Counter:
     return counted
 
 
+def fixed_neighbour(sents: Counter, logw: dict[str, float]) -> set[str]:
+    """The words of 2+ characters that the Viterbi segmentation always uses next to the same character
+    on one side (a sentence's start or end is no character): a word not known is then left out."""
+    sides: dict[str, tuple[set, set]] = {}
+    for s in sents:
+        start = 0
+        for piece in viterbi(s, logw):
+            end = start + len(piece)
+            if len(piece) > 1:
+                left, right = sides.setdefault(piece, (set(), set()))
+                left.add(s[start - 1] if start > 0 else "")
+                right.add(s[end] if end < len(s) else "")
+            start = end
+
+    def fixed(side: set) -> bool:
+        return len(side) == 1 and "" not in side
+
+    return {w for w, (left, right) in sides.items() if fixed(left) or fixed(right)}
+
+
 def _close(a: float, b: float, rel: float = 1e-9) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
 

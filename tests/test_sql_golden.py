@@ -771,12 +771,19 @@ def test_word_examples_show_the_word_in_its_document(con):
 def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, theta DOUBLE, expected_count DOUBLE, significance DOUBLE, is_significant BOOLEAN",
           [("中华", 2, 30, False, 0.1, 20.0, 90.0, True), ("华人", 2, 30, False, 0.1, 3.0, 20.0, True),
-           ("人民", 2, 40, False, 0.1, 30.0, 5.0, False), ("共和国", 3, 10, False, 0.1, 9.0, 12.0, True)])  # fmt: skip
+           ("人民", 2, 40, False, 0.1, 30.0, 5.0, False), ("共和国", 3, 10, False, 0.1, 9.0, 12.0, True),
+           ("副总", 2, 9, False, 0.1, 9.0, 30.0, True)])  # fmt: skip
     # candidates: the pieces of the cut used min_count times; 华人 occurs 30 times but is seldom used
-    table(con, "candidates", "word VARCHAR, length INTEGER, count BIGINT", [("中华", 2, 21), ("人民", 2, 30), ("共和国", 3, 9)])
+    table(con, "candidates", "word VARCHAR, length INTEGER, count BIGINT",
+          [("中华", 2, 21), ("人民", 2, 30), ("共和国", 3, 9), ("副总", 2, 9)])  # fmt: skip
+    table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华共和国", 9, 5), (2, "我爱中华", 12, 4), (3, "副总理", 9, 3)])  # fmt: skip
+    # 中华: before 共 and at the end; 共和国: always after 华, but known; 副总: always before 理, a fragment
+    table(con, "cut", "sentence_id BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
+          [(1, 1, "中华", 2), (1, 3, "共和国", 3), (2, 1, "我", 1), (2, 2, "爱", 1), (2, 3, "中华", 2),
+           (3, 1, "副总", 2), (3, 3, "理", 1)])  # fmt: skip
     table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
     table(con, "known_words", "word VARCHAR", [("共和国",)])
     sqlfiles.materialise(con, "word_lexicon", {}, table="lexicon")
-    assert rows(con, "SELECT word, count, length, cohesion, is_known, significance, occurrences FROM lexicon") == [
-        ("中华", 21, 2, 9.0, False, 90.0, 30), ("共和国", 9, 3, None, True, 12.0, 10),
-    ]  # fmt: skip
+    got = rows(con, "SELECT word, count, length, cohesion, is_known, significance, occurrences, left_variety, right_variety FROM lexicon")
+    assert got == [("中华", 21, 2, 9.0, False, 90.0, 30, 2, 2), ("共和国", 9, 3, None, True, 12.0, 10, 1, 1)]

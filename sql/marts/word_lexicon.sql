@@ -1,24 +1,60 @@
 -- word_lexicon: step 6 in topwords mode, the significant words with their scores.
 -- grain: one row per word (the columns of lexicon, then the model's scores).
--- reads: word_scores, candidates, cohesion, known_words.
+-- reads: word_scores, candidates, cut, word_sentences, cohesion, known_words.
 -- parameters: none.
 -- A word is kept when the likelihood-ratio test keeps it (is_significant) and the corpus's own
--- segmentation (the cut) uses it at least min_count times (it is in candidates): count is those uses,
--- as in reference mode, and occurrences how often the string occurs (a fragment of a longer word, such
--- as 小平 inside 邓小平, occurs often but is seldom used). cohesion is NULL for words longer than max_n.
+-- segmentation (the cut) uses it at least min_count times (it is in candidates); a word that is not
+-- known must also not have the same character next to it, on either side, in every use: that is a
+-- fragment of a longer unit (国务院副总, always before 理). count is the uses, as in reference mode;
+-- occurrences how often the string occurs (小平, inside 邓小平, occurs often but is seldom used);
+-- left_variety and right_variety the different characters seen next to its uses (a sentence's start
+-- or end counting as one). cohesion is NULL for words longer than max_n.
+WITH significant AS (
+    SELECT
+        word_scores.*,
+        candidates.count AS uses,
+        word_scores.is_known OR known_words.word IS NOT NULL AS known
+    FROM word_scores
+    INNER JOIN candidates ON candidates.word = word_scores.word
+    LEFT JOIN known_words ON known_words.word = word_scores.word
+    WHERE word_scores.is_significant
+),
+
+sides AS (  -- the characters on each side of every use ('' at the sentence's start or end)
+    SELECT
+        cut.piece AS word,
+        substr(word_sentences.sentence, cut.piece_start - 1, 1) AS left_character,
+        substr(word_sentences.sentence, cut.piece_start + cut.length, 1) AS right_character
+    FROM cut
+    INNER JOIN word_sentences ON word_sentences.sentence_id = cut.sentence_id
+    WHERE cut.piece IN (SELECT significant.word FROM significant)
+),
+
+neighbours AS (
+    SELECT
+        word,
+        count(DISTINCT left_character) AS left_variety,
+        count(DISTINCT right_character) AS right_variety,
+        (count(DISTINCT left_character) = 1 AND min(left_character) <> '')
+        OR (count(DISTINCT right_character) = 1 AND min(right_character) <> '') AS has_fixed_neighbour
+    FROM sides
+    GROUP BY word
+)
+
 SELECT
-    word_scores.word,
-    candidates.count,
-    word_scores.length,
+    significant.word,
+    significant.uses AS count,
+    significant.length,
     cohesion.cohesion,
-    word_scores.is_known OR known_words.word IS NOT NULL AS is_known,
-    word_scores.theta,
-    word_scores.expected_count,
-    word_scores.significance,
-    word_scores.count AS occurrences
-FROM word_scores
-INNER JOIN candidates ON candidates.word = word_scores.word
-LEFT JOIN cohesion ON cohesion.ngram = word_scores.word
-LEFT JOIN known_words ON known_words.word = word_scores.word
-WHERE word_scores.is_significant
-ORDER BY candidates.count DESC, word_scores.word
+    significant.known AS is_known,
+    significant.theta,
+    significant.expected_count,
+    significant.significance,
+    significant.count AS occurrences,
+    neighbours.left_variety,
+    neighbours.right_variety
+FROM significant
+INNER JOIN neighbours ON neighbours.word = significant.word
+LEFT JOIN cohesion ON cohesion.ngram = significant.word
+WHERE significant.known OR NOT neighbours.has_fixed_neighbour
+ORDER BY significant.uses DESC, significant.word
