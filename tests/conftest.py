@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,6 +22,13 @@ from newword import corpora
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWWORD = [sys.executable, "-m", "newword.cli"]
+
+# Prefect's state of a test run (flow runs, artifacts, the temporary server's database) goes to a
+# private home, never to a developer's ~/.prefect or to the server their PREFECT_API_URL names.
+PREFECT_HOME = Path(tempfile.mkdtemp(prefix="newword-test-prefect-"))
+os.environ["PREFECT_HOME"] = str(PREFECT_HOME)
+os.environ.pop("PREFECT_API_URL", None)
+atexit.register(shutil.rmtree, PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +63,13 @@ def test_flow_run_builds_the_same_lexicon_quietly(tmp_path, peoples_daily):
     # it prints the top of the lexicon and where the outputs are
     top = min(expected.items(), key=lambda item: (-item[1], item[0]))[0]
     assert top in done.stdout and "w.duckdb" in done.stdout and "lex.tsv" in done.stdout
+    # the printed query runs as written from where the flow was started (the environment's own newword)
+    query = next(line for line in done.stdout.splitlines() if "query it:" in line).split("query it:", 1)[1].strip()
+    printed = subprocess.run(query, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert printed.returncode == 0 and "(10 rows)" in printed.stdout, printed.stderr
+    # the run's Prefect state went to the test session's private home, not ~/.prefect
+    assert Path(os.environ["PREFECT_HOME"]).is_relative_to(tempfile.gettempdir())
+    assert list(Path(os.environ["PREFECT_HOME"]).glob("*.db")), "the temporary server's database is in the private home"
 
 
 def test_failed_flow_run_keeps_previous_outputs(tmp_path, peoples_daily):
