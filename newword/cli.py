@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newword import __version__
 from newword.errors import NewwordError, UsageError
+from newword.numbers import rounded
 from newword.settings import CHAR_CLASSES, MODES, Settings, from_options
 
 DEFAULT_DB = "newword.duckdb"
@@ -205,11 +206,17 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_json(value, out=None) -> None:
+    """The one JSON shape of every command: one document (an array of objects for rows), numbers rounded."""
+    out = out or sys.stdout
+    out.write(json.dumps(rounded(value), ensure_ascii=False, indent=1, default=str) + "\n")
+
+
 def print_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
     out = out or sys.stdout
+    rows = [rounded(row) for row in rows]
     if fmt == "json":
-        for row in rows:
-            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
+        write_json([dict(zip(columns, row)) for row in rows], out)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
@@ -359,12 +366,28 @@ def _versions(args: argparse.Namespace) -> int:
     home = _home(args)
     if not home.path.is_dir():
         raise NewwordError(f"{home.path}: no such home (run `newword refresh` first)")
+    listed = []
     for version in home.versions():
         m = version.manifest
-        v = m["validation"]
+        listed.append(
+            {
+                "version": version.id,
+                "created_at": m["created_at"],
+                "words": m["rows"]["lexicon"],
+                "documents": m["corpus"]["documents"],
+                "new_documents": m["corpus"]["new_documents"],
+                "characters": m["corpus"]["characters"],
+                "checks_passed": m["validation"]["passed"],
+                "checks": m["validation"]["expectations"],
+            }
+        )
+    if args.format == "json":
+        write_json(listed)
+        return 0
+    for v in listed:
         print(
-            f"{version.id}\t{m['created_at']}\t{m['rows']['lexicon']} words\t{m['corpus']['documents']} documents"
-            f"\t+{m['corpus']['new_documents']} new\t{m['corpus']['characters']} characters\t{v['passed']}/{v['expectations']} checks"
+            f"{v['version']}\t{v['created_at']}\t{v['words']} words\t{v['documents']} documents"
+            f"\t+{v['new_documents']} new\t{v['characters']} characters\t{v['checks_passed']}/{v['checks']} checks"
         )
     return 0
 
@@ -396,6 +419,10 @@ def _show(args: argparse.Namespace) -> int:
 
     version = _verified(_home(args), args.version)
     m = version.manifest
+    columns, rows = publish.lexicon_rows(version, args.top)
+    if args.format == "json":
+        write_json({"manifest": m, "path": str(version.path), "top_words": [dict(zip(columns, row)) for row in rows]})
+        return 0
     print(f"version        {m['version']}")
     print(f"created_at     {m['created_at']}")
     print(f"previous       {m['previous_version'] or '-'}")
@@ -409,7 +436,6 @@ def _show(args: argparse.Namespace) -> int:
     v = m["validation"]
     print(f"validation     {v['passed']}/{v['expectations']} expectations passed")
     print(f"path           {version.path}")
-    columns, rows = publish.lexicon_rows(version, args.top)
     print(f"\ntop {len(rows)} words:")
     print_rows(columns, rows, "table")
     return 0
@@ -420,6 +446,11 @@ def _diff(args: argparse.Namespace) -> int:
 
     home = _home(args)
     rows = publish.diff(_verified(home, args.old), _verified(home, args.new), include_changed=args.changed)
+    if args.format == "json":
+        names = {"+": "added", "-": "removed", "~": "changed"}
+        keys = ("change", "word", "old_count", "new_count")
+        write_json([dict(zip(keys, (names[change], word, old, new))) for change, word, old, new in rows])
+        return 0
     for change, word, old_count, new_count in rows:
         if change == "+":
             print(f"+{word}\t{new_count}")
@@ -453,14 +484,13 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "tsv":
             out.write("\t".join(columns) + "\n")
             for row in rows:
-                out.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+                out.write("\t".join("" if v is None else str(v) for v in rounded(row)) + "\n")
         elif args.format == "txt":
             out.writelines(f"{row[0]}\n" for row in rows)
         elif args.format == "jieba":  # jieba.load_userdict: "word freq" per line
             out.writelines(f"{row[0]} {row[1]}\n" for row in rows)
         else:
-            json.dump([dict(zip(columns, row)) for row in rows], out, ensure_ascii=False, indent=1)
-            out.write("\n")
+            write_json([dict(zip(columns, row)) for row in rows], out)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -664,7 +694,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("table", "csv", "tsv", "json"),
         default="table",
-        help="output format (default table; json is one object per line)",
+        help="output format (default table; json is one array of objects, as every command's --format json)",
     )
     sql.set_defaults(run=_sql)
 
@@ -709,6 +739,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="One line per published version, oldest first: id, time, words, documents, new documents, characters, checks.",
     )
     versions.add_argument("--home", help=home_help)
+    versions.add_argument("--format", choices=("text", "json"), default="text", help="default text (one line per version)")
     versions.set_defaults(run=_versions)
 
     show = commands.add_parser(
@@ -719,6 +750,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("version", metavar="VERSION")
     show.add_argument("--home", help=home_help)
     show.add_argument("--top", type=_count("--top"), default=20, help="top words to print (default 20)")
+    show.add_argument("--format", choices=("text", "json"), default="text", help="default text")
     show.set_defaults(run=_show)
 
     verify = commands.add_parser(
@@ -741,6 +773,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW")
     diff.add_argument("--changed", action="store_true", help="also list words whose count changed")
     diff.add_argument("--home", help=home_help)
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="default text (+word, -word, ~word lines)")
     diff.set_defaults(run=_diff)
 
     export = commands.add_parser(

@@ -25,6 +25,7 @@ import numpy as np
 from newword import __version__, distributed, ingest, sqlfiles, warehouse
 from newword.errors import NewwordError, UsageError
 from newword.home import check_output
+from newword.numbers import rounded
 from newword.progress import Progress
 from newword.settings import Settings
 
@@ -423,7 +424,7 @@ def write_lexicon_tsv(db: Path, target: Path, connection=None) -> None:
     with open(scratch, "w", encoding="utf-8", newline="\n") as out:
         out.write("\t".join(columns) + "\n")
         for word, count, length, score, is_known in rows:
-            shown = "" if score is None or math.isnan(score) else repr(score)
+            shown = "" if score is None or math.isnan(score) else repr(rounded(score))
             out.write(f"{word}\t{count}\t{length}\t{shown}\t{str(is_known).lower()}\n")
     os.replace(scratch, target)
 

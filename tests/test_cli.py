@@ -89,8 +89,10 @@ def test_sql_formats(built):
     assert csv_out[0] == "word,count" and csv_out[1] == f"{word},{count}"
     tsv_out = run_newword("sql", query, "--db", "w.duckdb", "--format", "tsv", cwd=built).stdout.splitlines()
     assert tsv_out[1] == f"{word}\t{count}"
-    js = run_newword("sql", query, "--db", "w.duckdb", "--format", "json", cwd=built).stdout.splitlines()
-    assert json.loads(js[0]) == {"word": word, "count": int(count)}
+    js = json.loads(run_newword("sql", query, "--db", "w.duckdb", "--format", "json", cwd=built).stdout)
+    assert len(js) == 2 and js[0] == {"word": word, "count": int(count)}
+    scores = run_newword("sql", "SELECT significance / 3 AS s FROM lexicon LIMIT 5", "--db", "w.duckdb", "--format", "json", cwd=built)
+    assert all(row["s"] == round(row["s"], 4) for row in json.loads(scores.stdout))  # the rounding of every output
 
 
 def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):

@@ -283,6 +283,7 @@ def test_versions_show_diff_and_export(home_v2, tmp_path):
     assert set(txt) == set(new)
     js = json.loads(run_newword("export", "latest", "--format", "json", "--home", str(home_v2)).stdout)
     assert {row["word"]: row["count"] for row in js} == new
+    assert all(r["cohesion"] is None or r["cohesion"] == round(r["cohesion"], 4) for r in js)  # one rounding everywhere
     parquet = tmp_path / "l.parquet"
     assert (
         run_newword("export", "latest", "--format", "parquet", "--output", str(parquet), "--home", str(home_v2)).returncode == 0
@@ -297,6 +298,21 @@ def test_versions_show_diff_and_export(home_v2, tmp_path):
     assert no_file.returncode == 1 and "--format parquet needs --output FILE" in no_file.stderr
     missing = run_newword("show", "v000009", "--home", str(home_v2))
     assert missing.returncode == 1 and "no version 'v000009'" in missing.stderr
+
+
+def test_versions_show_and_diff_as_json(home_v2):
+    """--format json: one document per command (an array of objects for rows), as sql and export write."""
+    listed = json.loads(run_newword("versions", "--home", str(home_v2), "--format", "json").stdout)
+    assert [v["version"] for v in listed] == ["v000001", "v000002"]
+    assert listed[1]["words"] == len(lexicon(current_path(home_v2))) and listed[1]["checks_passed"] == listed[1]["checks"]
+    shown = json.loads(run_newword("show", "latest", "--home", str(home_v2), "--top", "3", "--format", "json").stdout)
+    assert shown["manifest"]["version"] == "v000002" and len(shown["top_words"]) == 3
+    assert shown["top_words"][0]["word"] and shown["path"].endswith("version=v000002")
+    old, new = lexicon(home_v2 / "versions" / "version=v000001"), lexicon(current_path(home_v2))
+    changes = json.loads(run_newword("diff", "1", "2", "--changed", "--home", str(home_v2), "--format", "json").stdout)
+    assert {c["word"] for c in changes if c["change"] == "added"} == set(new) - set(old)
+    assert {c["word"] for c in changes if c["change"] == "removed"} == set(old) - set(new)
+    assert all(c["old_count"] == old[c["word"]] and c["new_count"] == new[c["word"]] for c in changes if c["change"] == "changed")
 
 
 def test_jieba_accepts_the_exported_user_dictionary(home_v2, tmp_path):
