@@ -125,6 +125,17 @@ def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
     create_table_artifact(key="lexicon-new-words", table=table, description=f"top new words of {outcome.version.id}")
 
 
+def quarantine_artifact(outcome: refresh.Outcome, home: Home) -> None:
+    """The source files this run set aside, with the reason for each, as a table artifact."""
+    if not outcome.set_aside:
+        return
+    create_table_artifact(
+        key="lexicon-quarantine",
+        table=[{"source": source, "reason": reason} for source, reason in outcome.set_aside],
+        description=f"{len(outcome.set_aside)} source file(s) set aside in {home.path / 'quarantine'}",
+    )
+
+
 def failure_artifact(error: BaseException) -> None:
     """The reason a refresh failed, as a markdown artifact beside the run's log."""
     lines = str(error).splitlines() or [type(error).__name__]
@@ -159,6 +170,7 @@ def lexicon_refresh(
     date_field: str | None = None,
     window_days: float | None = None,
     cluster: str | None = None,
+    quarantine: bool = False,
 ) -> dict:
     """Add new documents to the home's corpus, rebuild, validate, publish a new version. With `cluster`
     (run the flow through on_cluster), the counting and the reference-mode cut run as shard tasks."""
@@ -186,16 +198,19 @@ def lexicon_refresh(
             known_words=known_words,
             window_days=window_days,
             mapper=shard_tasks if cluster else None,
+            quarantine=quarantine,
         )
     except Exception as error:
         failure_artifact(error)
         raise
     publish_artifacts(outcome, where)
+    quarantine_artifact(outcome, where)
     return {
         "version": outcome.version.id if outcome.version else None,
         "path": str(outcome.version.path) if outcome.version else None,
         "new_documents": outcome.new_documents,
         "message": outcome.message,
+        "set_aside": [source for source, _ in outcome.set_aside],
     }
 
 
@@ -206,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
     parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
     parser.add_argument("--allow-size-change", action="store_true")
+    cli.add_quarantine(parser)
     parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
     cli.add_discovery_options(parser)
     args = parser.parse_args(argv)
@@ -218,11 +234,14 @@ def main(argv: list[str] | None = None) -> int:
             min_size_ratio=args.min_size_ratio,
             max_size_ratio=args.max_size_ratio,
             allow_size_change=args.allow_size_change,
+            quarantine=args.quarantine,
             **cli.flow_parameters(args),
         )
     except NewwordError as exc:
         print(f"lexicon-refresh: error: {exc}", file=sys.stderr)
         return 1
+    for source in summary["set_aside"]:
+        print(f"lexicon-refresh: set aside {source} (the reason is beside it in the home's quarantine folder)", file=sys.stderr)
     print(f"lexicon-refresh: {summary['message']}" + (f" ({summary['path']})" if summary["path"] else ""))
     return 0
 

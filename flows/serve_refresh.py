@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
     parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
     parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
+    cli.add_quarantine(parser)
     cli.add_discovery_options(parser)
     return parser
 
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             "min_size_ratio": args.min_size_ratio,
             "max_size_ratio": args.max_size_ratio,
             "cluster": args.cluster,
+            "quarantine": args.quarantine,
             **cli.flow_parameters(args),
         },
         description="newword: refresh the lexicon from new documents on a schedule",

@@ -61,6 +61,16 @@ def add_keep_duplicates(parser: argparse.ArgumentParser) -> None:
     )
 
 
+QUARANTINE_HELP = (
+    "move a source file that cannot be read (not UTF-8, binary, malformed) to HOME/quarantine/TIME/, with the "
+    "reason beside it in NAME.reason.txt, and refresh from the others (for scheduled refreshes of a watched folder)"
+)
+
+
+def add_quarantine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quarantine", action="store_true", help=QUARANTINE_HELP)
+
+
 def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     """Parameters of algorithm.md and ingest options, shared by every command that discovers."""
     algo = parser.add_argument_group("algorithm (defaults from algorithm.md)")
@@ -318,7 +328,10 @@ def _refresh(args: argparse.Namespace) -> int:
             known_words=args.known_words,
             window_days=args.window_days,
             mapper=mapper,
+            quarantine=args.quarantine,
         )
+    for source, reason in outcome.set_aside:
+        print(f"newword: set aside {source}: {reason}", file=sys.stderr)
     if outcome.version is None:
         print(f"{outcome.message} ({home.path})")
         return 0
@@ -718,6 +731,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--max-size-ratio", type=_ratio, default=None, help="nor grow beyond this multiple of it (default none)")
     refresh.add_argument("--allow-size-change", action="store_true", help="skip the lexicon-size check for this refresh")
+    add_quarantine(refresh)
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
     refresh.add_argument("--cluster", metavar="tcp://HOST:8786", help=CLUSTER_HELP)
     add_discovery_options(refresh)

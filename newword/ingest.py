@@ -599,9 +599,16 @@ def _name_error(source: Source) -> NewwordError:
 
 
 def write_staging(
-    sources: list[Source], options: IngestOptions, staging: Path, on_source: Callable[[int, Source], None] | None = None
+    sources: list[Source],
+    options: IngestOptions,
+    staging: Path,
+    on_source: Callable[[int, Source], None] | None = None,
+    set_aside: Callable[[Source, NewwordError], None] | None = None,
 ) -> tuple[int, int]:
-    """Write every document of every source to a JSON Lines staging file; return (documents, characters)."""
+    """Write every document of every source to a JSON Lines staging file; return (documents, characters).
+
+    With `set_aside`, a source that cannot be read (undecodable, binary, malformed) is handed to it with
+    the error, its documents already written are taken back, and the other sources are read."""
     normalise = _converter(options)
     documents = characters = 0
     with open(staging, "w", encoding="utf-8") as out:
@@ -610,32 +617,49 @@ def write_staging(
                 on_source(index, source)
             if options.date_field and source.format not in ("jsonl", "json", "csv", "tsv"):
                 raise NewwordError(f"{source.name}: --date-field works with JSON Lines, JSON, CSV and TSV, not {source.format}")
-            name = _json_string(source.name)
-            records = _READERS[source.format](source, options)
-            for batch in _batches(records):  # normalised, and written, a batch at a time
-                rows = []
-                try:
-                    texts = normalise([record[1] for record in batch])
-                except UnicodeEncodeError:  # a lone surrogate reached OpenCC (--to-simplified)
-                    error = _surrogate_error(source, batch, [record[1] for record in batch])
-                    if error is None:  # not the texts: only they are normalised, so a real fault
-                        raise
-                    raise error from None
-                for index, ((locator, _, *date), text) in enumerate(zip(batch, texts, strict=True)):
-                    if len(text) > options.max_doc_chars:  # unless an earlier document is bad too
-                        raise _surrogate_error(source, batch[:index], texts[:index]) or NewwordError(
-                            f"{_where(source, locator)}: document of {len(text):,} characters exceeds "
-                            f"--max-doc-chars {options.max_doc_chars:,}"
-                        )
-                    documents += 1
-                    characters += len(text)
-                    # the JSON object written field by field: json.dumps of a dict costs 5x as much
-                    rows.append(
-                        f'{{"doc_id":{documents},"source":{name},"locator":{_json_string(locator)},'
-                        f'"text":{_json_string(text)},"date":{"null" if not date or date[0] is None else _json_string(date[0])}}}\n'
-                    )
-                try:
-                    out.write("".join(rows))
-                except UnicodeEncodeError:  # a lone surrogate: a JSON escape such as "\ud800", or a file name
-                    raise _surrogate_error(source, batch, texts) or _name_error(source) from None
+            if set_aside is None:
+                documents, characters = _stage(source, options, normalise, out, documents, characters)
+                continue
+            before = out.tell()
+            try:
+                documents, characters = _stage(source, options, normalise, out, documents, characters)
+            except NewwordError as error:
+                out.seek(before)
+                out.truncate()
+                set_aside(source, error)
+    return documents, characters
+
+
+def _stage(
+    source: Source, options: IngestOptions, normalise: Callable[[list[str]], list[str]], out, documents: int, characters: int
+) -> tuple[int, int]:
+    """One source's documents appended to the staging file; the running totals after it."""
+    name = _json_string(source.name)
+    records = _READERS[source.format](source, options)
+    for batch in _batches(records):  # normalised, and written, a batch at a time
+        rows = []
+        try:
+            texts = normalise([record[1] for record in batch])
+        except UnicodeEncodeError:  # a lone surrogate reached OpenCC (--to-simplified)
+            error = _surrogate_error(source, batch, [record[1] for record in batch])
+            if error is None:  # not the texts: only they are normalised, so a real fault
+                raise
+            raise error from None
+        for index, ((locator, _, *date), text) in enumerate(zip(batch, texts, strict=True)):
+            if len(text) > options.max_doc_chars:  # unless an earlier document is bad too
+                raise _surrogate_error(source, batch[:index], texts[:index]) or NewwordError(
+                    f"{_where(source, locator)}: document of {len(text):,} characters exceeds "
+                    f"--max-doc-chars {options.max_doc_chars:,}"
+                )
+            documents += 1
+            characters += len(text)
+            # the JSON object written field by field: json.dumps of a dict costs 5x as much
+            rows.append(
+                f'{{"doc_id":{documents},"source":{name},"locator":{_json_string(locator)},'
+                f'"text":{_json_string(text)},"date":{"null" if not date or date[0] is None else _json_string(date[0])}}}\n'
+            )
+        try:
+            out.write("".join(rows))
+        except UnicodeEncodeError:  # a lone surrogate: a JSON escape such as "\ud800", or a file name
+            raise _surrogate_error(source, batch, texts) or _name_error(source) from None
     return documents, characters

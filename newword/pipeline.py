@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import functools
 import math
 import os
 import shutil
@@ -47,6 +48,7 @@ class Build:
     accumulate: bool = False  # refresh: add unseen documents to the corpus copied from `db`
     known_words: str | None = None  # a word-list file, or "jieba"; None keeps a home's list (or none)
     window_days: float | None = None  # only documents of the last N days (own date, else ingestion)
+    quarantine: Path | None = None  # set unreadable sources aside here (with the reason) instead of failing
 
     @property
     def window_start(self) -> str | None:
@@ -108,6 +110,7 @@ def start(
     accumulate: bool = False,
     known_words: str | None = None,
     window_days: float | None = None,
+    quarantine: Path | None = None,
 ) -> Build:
     """Check the target and make the scratch folder (beside the target, for atomic renames).
 
@@ -153,6 +156,7 @@ def start(
         accumulate=accumulate,
         known_words=known_words,
         window_days=window_days,
+        quarantine=quarantine,
     )
 
 
@@ -182,6 +186,28 @@ def _scratch(build: Build, connection=None, create: bool = False):
         con.close()
 
 
+def quarantine_source(folder: Path, source: ingest.Source, error: NewwordError) -> None:
+    """Move a source that cannot be read into `folder`, with the reason beside it (NAME.reason.txt)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.path.name
+    number = 1
+    while target.exists() or target.with_name(target.name + ".reason.txt").exists():  # two files of one name
+        number += 1
+        target = folder / f"{source.path.stem}-{number}{source.path.suffix}"
+    try:
+        shutil.move(source.path, target)
+    except OSError as exc:
+        raise NewwordError(f"{source.name}: cannot be read ({error}) nor set aside in {folder}: {exc.strerror}") from None
+    target.with_name(target.name + ".reason.txt").write_text(f"{source.name}\n{error}\n", encoding="utf-8")
+
+
+def set_aside(folder: Path | None) -> list[tuple[str, str]]:
+    """What a build set aside in its quarantine folder: (source, reason) pairs, by file name."""
+    if folder is None or not folder.is_dir():
+        return []
+    return [tuple(p.read_text(encoding="utf-8").splitlines()[:2]) for p in sorted(folder.glob("*.reason.txt"))]
+
+
 def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] | None = None, connection=None) -> int:
     """Ingest every source into the documents table; fail on an empty corpus.
 
@@ -190,7 +216,8 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
     downloads = build.workdir / "downloads"
     downloads.mkdir(exist_ok=True)
     files = ingest.expand(list(build.sources), build.ingest, downloads)
-    documents, _ = ingest.write_staging(files, build.ingest, build.staging, on_source)
+    set_aside = functools.partial(quarantine_source, build.quarantine) if build.quarantine else None
+    documents, _ = ingest.write_staging(files, build.ingest, build.staging, on_source, set_aside)
     if documents == 0:
         raise NewwordError(f"empty corpus: no documents in {', '.join(build.sources)}")
     with _scratch(build, connection, create=True) as con:

@@ -52,6 +52,7 @@ class Outcome:
     new_documents: int
     message: str
     report: Report | None = None
+    set_aside: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, reason) quarantined
 
 
 def _direct(name: str, function: Callable[..., Any], *args: Any) -> Any:
@@ -107,7 +108,10 @@ def refresh(
     known_words: str | None = None,
     window_days: float | None = None,
     mapper: Mapper | None = None,
+    quarantine: bool = False,
 ) -> Outcome:
+    """With `quarantine`, a source that cannot be read is moved to HOME/quarantine/TIME/ with the reason
+    beside it and the others are refreshed (for a scheduled refresh of a watched folder)."""
     band = band or SizeBand()
     with home.lock():
         current = home.current()
@@ -123,24 +127,32 @@ def refresh(
             accumulate=True,
             known_words=known_words,
             window_days=window_days,
+            quarantine=home.path / "quarantine" / _stamp() if quarantine else None,
         )
         try:
             new_documents = call("documents", pipeline.run_documents, build)
+            aside = pipeline.set_aside(build.quarantine)
             published = is_current(home, build)
             current = home.current()
             if published and new_documents == 0:
-                return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current")
+                return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current", set_aside=aside)
             for step in pipeline.STAGES[1:]:
                 call(step, pipeline.run_step, build, step, mapper)
             call("run", pipeline.record_run, build)
             if published:  # a refresh killed after publishing left the warehouse behind its version
                 call("publish", publish.adopt_warehouse, home, build)
-                return Outcome(None, new_documents, f"{current.id} already holds these documents; warehouse brought up to date")
+                message = f"{current.id} already holds these documents; warehouse brought up to date"
+                return Outcome(None, new_documents, message, set_aside=aside)
             report = call("validate", validate_build, home, build, band, allow_size_change)
             version = call("publish", publish.publish, home, build, report, new_documents)
         finally:
             pipeline.abort(build)
-    return Outcome(version, new_documents, f"published {version.id}", report)
+    return Outcome(version, new_documents, f"published {version.id}", report, aside)
+
+
+def _stamp() -> str:
+    """A quarantine folder's name: the UTC time of the refresh (sortable, no colons)."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def progress_call(progress: Progress) -> Call:

@@ -155,3 +155,29 @@ def test_flows_reject_bad_options_in_one_line(tmp_path, option):
         done = run_flow(str(corpus), *option, cwd=tmp_path, module=module)
         assert done.returncode == 1, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and option[0] in done.stderr, done.stderr
+
+
+def test_refresh_flow_sets_unreadable_files_aside_and_lists_them_in_an_artifact(tmp_path, peoples_daily):
+    """A scheduled refresh of a watched folder (quarantine=True): an undecodable file is set aside, the
+    rest is published, and the run's artifact names the file and the reason."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.lexicon_refresh import lexicon_refresh
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    write_lines(folder / "day1.txt", peoples_daily[:800])
+    (folder / "broken.txt").write_bytes(b"\xff\xfe not UTF-8\n")
+    summary = lexicon_refresh(sources=[str(folder)], home=str(tmp_path / "home"), min_count=5, quarantine=True)
+    assert summary["version"] == "v000001" and summary["set_aside"] == [str(folder / "broken.txt")]
+
+    async def quarantined():
+        async with get_client() as client:
+            found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lexicon-quarantine"])))
+            return [a.data for a in found]
+
+    [table] = asyncio.run(quarantined())
+    assert "broken.txt" in str(table) and "invalid UTF-8" in str(table)

@@ -442,3 +442,28 @@ def test_window_keeps_only_recent_documents(tmp_path, corpora):
     bad.write_text('{"text": "中华人民", "date": "yesterday"}\n', encoding="utf-8")
     failed = refresh(home, bad, extra=["--date-field", "date"])
     assert failed.returncode == 1 and "bad.jsonl:1: cannot read date 'yesterday'" in failed.stderr
+
+
+def test_quarantine_sets_unreadable_sources_aside_and_refreshes_the_rest(tmp_path, peoples_daily):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    write_lines(folder / "good.txt", peoples_daily[:400])
+    # 100 readable lines first: they must be taken back with the file, not half-published
+    (folder / "bad.txt").write_bytes(("\n".join(peoples_daily[400:500]) + "\n").encode() + b"bad \xff line\n")
+    (folder / "bin.txt").write_bytes(b"\x00\x01binary")
+    home = tmp_path / "home"
+    refused = run_newword("refresh", str(folder), "--home", str(home), "--min-count", "5", "--quiet")
+    assert refused.returncode == 1 and "bad.txt:101: invalid UTF-8" in refused.stderr
+    assert not list(home.glob("versions/version=*")) and (folder / "bad.txt").exists()
+
+    done = run_newword("refresh", str(folder), "--home", str(home), "--min-count", "5", "--quiet", "--quarantine")
+    assert done.returncode == 0, done.stderr
+    assert "published v000001" in done.stdout
+    assert f"set aside {folder / 'bad.txt'}: {folder / 'bad.txt'}:101: invalid UTF-8" in done.stderr
+    assert f"set aside {folder / 'bin.txt'}" in done.stderr
+    [aside] = list((home / "quarantine").iterdir())
+    assert sorted(p.name for p in aside.iterdir()) == ["bad.txt", "bad.txt.reason.txt", "bin.txt", "bin.txt.reason.txt"]
+    assert "binary file" in (aside / "bin.txt.reason.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == ["good.txt"]
+    manifest = json.loads((current_path(home) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["corpus"]["documents"] == len(reference.distinct(peoples_daily[:400]))
