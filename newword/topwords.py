@@ -73,14 +73,10 @@ PSI_THRESHOLD = 8.0
 # (at most 13.8 nats a place): below, 1 - r is a difference of nearly equal numbers.
 PSI_FLOOR = 1e-6
 # The dictionary prior on segmentations: per use, a new word costs e^-KAPPA per strong and
-# e^-KAPPA_WEAK per weak dictionary boundary inside it (see crossings). Read on the development
-# corpora's top-100 lists. One cost for both: at 3 the new words were mostly phrases (很好, 让人,
-# 不知道), at 5 a third were (这本书, 速度很快, 本报北京, 江泽民主席), at 8 frequent domain words went
-# too (当当, 标间, 大床房, 官网). Split: 7/4 kept those and dropped most phrases (about 15-22 of 100
-# left, from 32-35 at 5); a weak cost of 3 let in 很好, 让我, 挺好, a strong one of 8 lost 卡梅拉,
-# 无线网卡 for little.
+# e^-KAPPA_WEAK per weak dictionary boundary inside it (see crossings); both chosen on the development
+# corpora's judged top-100 new words (docs/quality.md), where they drop most free combinations.
 KAPPA = 7.0
-KAPPA_WEAK = 4.0
+KAPPA_WEAK = 6.0
 # Pseudo-uses of a known word in the M-step (theta = (expected + prior) / sum); known words are never
 # pruned.
 KNOWN_PRIOR = 1.0

@@ -120,7 +120,7 @@ def fit(
     known=frozenset(),
     *,
     kappa: float = 7.0,
-    kappa_weak: float = 4.0,
+    kappa_weak: float = 6.0,
     known_prior: float = 1.0,
     prune_uses: float = 0.5,
     max_iterations: int = 30,
@@ -263,7 +263,7 @@ def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), **options)
 
 
 def check_parity(
-    lines, min_count: int = 2, max_len: int = 6, known=frozenset(), kappa: float = 7.0, kappa_weak: float = 4.0
+    lines, min_count: int = 2, max_len: int = 6, known=frozenset(), kappa: float = 7.0, kappa_weak: float = 6.0
 ) -> None:
     """Assert the numpy version equals this reference on these lines."""
 
