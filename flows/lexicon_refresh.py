@@ -29,6 +29,7 @@ from newword import cli, refresh
 from newword.errors import NewwordError, SourceUnavailable
 from newword.home import Home, default_home
 from newword.ingest import IngestOptions
+from newword.numbers import rounded
 from newword.settings import from_options
 from newword.validate import SizeBand
 
@@ -98,7 +99,9 @@ def on_cluster(flow_function: Any, cluster: str | None) -> Any:
 
 
 def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
-    """The run's summary as Prefect artifacts: markdown, and a table of the top new words."""
+    """The run's summary as Prefect artifacts: markdown, the top words not in the known-words list
+    (lexicon-not-known), and the top words first published in this version and not known
+    (lexicon-new-this-version)."""
     if outcome.version is None:
         create_markdown_artifact(
             key="lexicon-refresh", markdown=f"# Lexicon refresh\n\n{outcome.message} (`{home.path}`)", description=outcome.message
@@ -106,23 +109,37 @@ def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
         return
     from newword import publish
 
-    manifest = outcome.version.manifest
+    version = outcome.version
+    manifest = version.manifest
     corpus, validation = manifest["corpus"], manifest["validation"]
-    _, rows = publish.lexicon_rows(outcome.version, limit=20, new_only=True)
+    earlier = [v for v in home.versions() if v.id < version.id]
+    previous = earlier[-1] if earlier else None
+    columns, not_known = publish.lexicon_rows(version, limit=20, new_only=True)
+    new_here = publish.new_words(version, previous)
     markdown = "\n".join(
         [
-            f"# Lexicon {outcome.version.id}",
+            f"# Lexicon {version.id}",
             "",
             f"- words: {manifest['rows']['lexicon']:,}",
+            f"- new in this version and not known: {len(new_here):,}"
+            + (f" (since {previous.id})" if previous else " (the first version)"),
             f"- corpus: {corpus['documents']:,} documents ({corpus['new_documents']:,} new), {corpus['characters']:,} characters",
             f"- validation: {validation['passed']}/{validation['expectations']} expectations passed",
             f"- parameters: `{manifest['parameters']}`",
-            f"- files: `{outcome.version.path}`",
+            f"- files: `{version.path}`",
         ]
     )
-    create_markdown_artifact(key="lexicon-refresh", markdown=markdown, description=f"published {outcome.version.id}")
-    table = [{"word": w, "count": c, "length": n, "cohesion": None if s is None else round(s, 2)} for w, c, n, s, _ in rows]
-    create_table_artifact(key="lexicon-new-words", table=table, description=f"top new words of {outcome.version.id}")
+    create_markdown_artifact(key="lexicon-refresh", markdown=markdown, description=f"published {version.id}")
+    create_table_artifact(
+        key="lexicon-not-known",
+        table=[dict(zip(columns, rounded(row))) for row in not_known],
+        description=f"the top words of {version.id} that are not in the known-words list",
+    )
+    create_table_artifact(
+        key="lexicon-new-this-version",
+        table=[{"word": w, "count": c, "length": n} for w, c, n in new_here[:20]],
+        description=f"the top words first published in {version.id} and not in the known-words list",
+    )
 
 
 def quarantine_artifact(outcome: refresh.Outcome, home: Home) -> None:

@@ -175,6 +175,19 @@ def diff(old: Version, new: Version, include_changed: bool = False) -> list[tupl
         con.close()
 
 
+def new_words(version: Version, previous: Version | None, limit: int | None = None) -> list[tuple]:
+    """(word, count, length) of the words first published in `version` and not known, most used first
+    (every word not known, for a first version)."""
+    if previous is None:
+        return [(word, count, length) for word, count, length, *_ in lexicon_rows(version, limit, new_only=True)[1]]
+    con = duckdb.connect()
+    try:
+        values = {"old_path": str(previous.lexicon_parquet), "new_path": str(version.lexicon_parquet), "limit": limit}
+        return sqlfiles.query(con, "version_new_words", values)
+    finally:
+        con.close()
+
+
 def reader(home: Home) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with views over the published Parquet files: never blocked by a refresh.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -181,3 +182,38 @@ def test_refresh_flow_sets_unreadable_files_aside_and_lists_them_in_an_artifact(
 
     [table] = asyncio.run(quarantined())
     assert "broken.txt" in str(table) and "invalid UTF-8" in str(table)
+
+
+def test_refresh_flow_artifacts_say_what_is_new_in_the_version_and_not_known(tmp_path, peoples_daily):
+    import asyncio
+
+    import duckdb
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.lexicon_refresh import lexicon_refresh
+
+    folder, home = tmp_path / "incoming", tmp_path / "home"
+    folder.mkdir()
+    runs = []
+    for day, lines in enumerate((peoples_daily[:1500], peoples_daily[1500:3000]), start=1):
+        write_lines(folder / f"day{day}.txt", lines)
+        state = lexicon_refresh(sources=[str(folder)], home=str(home), min_count=5, known_words="jieba", return_state=True)
+        runs.append(str(state.state_details.flow_run_id))
+
+    async def artifacts(run_id):
+        async with get_client() as client:
+            found = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+            return {a.key: a.data for a in found}
+
+    second = asyncio.run(artifacts(runs[1]))
+    assert {"lexicon-refresh", "lexicon-not-known", "lexicon-new-this-version"} <= set(second)
+    read = duckdb.connect()
+    v1, v2 = (home / "versions" / f"version=v00000{n}" / "lexicon.parquet" for n in (1, 2))
+    before = {w for (w,) in read.execute("SELECT word FROM read_parquet($p)", {"p": str(v1)}).fetchall()}
+    now = dict(read.execute("SELECT word, is_known FROM read_parquet($p)", {"p": str(v2)}).fetchall())
+    new_here = [row["word"] for row in json.loads(second["lexicon-new-this-version"])]
+    assert new_here and all(w not in before and now[w] is False for w in new_here)
+    not_known = [row["word"] for row in json.loads(second["lexicon-not-known"])]
+    assert not_known and all(now[w] is False for w in not_known)
+    assert "new in this version and not known" in second["lexicon-refresh"] and "since v000001" in second["lexicon-refresh"]

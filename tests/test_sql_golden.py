@@ -614,6 +614,21 @@ def test_lexicon_distribution_buckets(con, tmp_path):
     ]
 
 
+@covers("version_new_words")
+def test_version_new_words_are_first_published_and_not_known(con, tmp_path):
+    def lexicon(path, rows):
+        con.execute("CREATE OR REPLACE TABLE l (word VARCHAR, count BIGINT, length INTEGER, is_known BOOLEAN)")
+        con.executemany("INSERT INTO l VALUES (?, ?, ?, ?)", rows)
+        con.execute(f"COPY l TO '{path}' (FORMAT parquet)")
+        return str(path)
+
+    old = lexicon(tmp_path / "old.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
+    new = lexicon(tmp_path / "new.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False), ("朋友圈", 7, 3, False), ("支付", 20, 2, True)])
+    values = {"old_path": old, "new_path": new, "limit": None}
+    assert sqlfiles.query(con, "version_new_words", values) == [("朋友圈", 7, 3), ("微信", 5, 2)]
+    assert sqlfiles.query(con, "version_new_words", {**values, "limit": 1}) == [("朋友圈", 7, 3)]
+
+
 @covers("version_changes")
 def test_version_changes_by_share(con, tmp_path):
     old = _parquet(con, tmp_path / "old.parquet", [("中华", 10, 2, 7.0), ("人民", 10, 2, 8.0), ("国家", 5, 2, 6.0)])
