@@ -166,13 +166,17 @@ def lexicon_rows(version: Version, limit: int | None = None, new_only: bool = Fa
         con.close()
 
 
-def diff(old: Version, new: Version, include_changed: bool = False) -> list[tuple]:
+def _between(name: str, old: Version, new: Version, **values) -> list[tuple]:
+    """Rows of a statement in sql/exports/ that compares two versions' lexicon.parquet files."""
     con = duckdb.connect()
     try:
-        values = {"old_path": str(old.lexicon_parquet), "new_path": str(new.lexicon_parquet), "include_changed": include_changed}
-        return sqlfiles.query(con, "version_diff", values)
+        return sqlfiles.query(con, name, {"old_path": str(old.lexicon_parquet), "new_path": str(new.lexicon_parquet), **values})
     finally:
         con.close()
+
+
+def diff(old: Version, new: Version, include_changed: bool = False) -> list[tuple]:
+    return _between("version_diff", old, new, include_changed=include_changed)
 
 
 def new_words(version: Version, previous: Version | None, limit: int | None = None) -> list[tuple]:
@@ -180,12 +184,7 @@ def new_words(version: Version, previous: Version | None, limit: int | None = No
     (every word not known, for a first version)."""
     if previous is None:
         return [(word, count, length) for word, count, length, *_ in lexicon_rows(version, limit, new_only=True)[1]]
-    con = duckdb.connect()
-    try:
-        values = {"old_path": str(previous.lexicon_parquet), "new_path": str(version.lexicon_parquet), "limit": limit}
-        return sqlfiles.query(con, "version_new_words", values)
-    finally:
-        con.close()
+    return _between("version_new_words", previous, version, limit=limit)
 
 
 def reader(home: Home) -> duckdb.DuckDBPyConnection:
