@@ -31,10 +31,14 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         raise NewwordError(f"{path}: not a database file")
     con = duckdb.connect()  # in memory, the warehouse attached to it: ATTACH can set the row group size
     try:
-        con.execute(
-            "ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only, STORAGE_VERSION $storage)",
-            {"path": str(path), "rows": ROW_GROUP_SIZE, "read_only": read_only, "storage": STORAGE_VERSION},
-        )
+        values = {"path": str(path), "rows": ROW_GROUP_SIZE, "read_only": read_only}
+        if path.exists():  # a file keeps its format: one written in a newer one (by an earlier newword) cannot go back
+            con.execute("ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only)", values)
+        else:
+            con.execute(
+                "ATTACH $path AS warehouse (ROW_GROUP_SIZE $rows, READ_ONLY $read_only, STORAGE_VERSION $storage)",
+                {**values, "storage": STORAGE_VERSION},
+            )
         con.execute("USE warehouse")
     except duckdb.IOException as exc:
         con.close()

@@ -80,6 +80,18 @@ def test_the_duckdb_cli_installed_with_the_project_reads_the_warehouse(built):
     assert done.stdout.split() == ["words", str(len(read_tsv(built / "lex.tsv")) - 1)]
 
 
+def test_a_warehouse_in_the_librarys_newer_format_still_opens(tmp_path):
+    """Warehouses written before the CLI-readable format (the library's default) keep working."""
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    con.execute("CREATE TABLE lexicon AS SELECT '中华' AS word, 3 AS count")
+    con.close()
+    done = run_newword("sql", "SELECT word, count FROM lexicon", "--db", str(old), "--format", "csv")
+    assert done.returncode == 0 and done.stdout.splitlines() == ["word,count", "中华,3"], done.stderr
+
+
 def test_sql_formats(built):
     word, count = read_tsv(built / "lex.tsv")[1][:2]
     query = "SELECT word, count FROM lexicon ORDER BY count DESC, word LIMIT 2"
