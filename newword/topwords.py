@@ -34,9 +34,9 @@ newword.segment.best_autonomy_paths), so numpy does per step what Python would d
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -89,8 +89,11 @@ class Lattice:
     Sentences are ranked longest first, so those still going at a position j (with j characters or
     more) are the ranks 0 .. going[j] - 1. Nodes are laid out position-major: node off[j] + r is the
     place after the first j characters of the sentence of rank r, so each step of a programme writes
-    one contiguous slice (a bincount over the ranks of the step's edges). Edges (word places) are kept
-    in forward order (by end position) and, through a permutation, in backward order (by start)."""
+    one contiguous slice. Every character is a candidate, so the single-character edges are one per
+    node past position 0 (s_word, by node - off[1]): a step takes them as a product of contiguous
+    slices, and only the longer words' edges (the multi edges) go through a gather and a bincount
+    over the ranks. Those are kept in forward order (by end position, then rank) and in backward
+    order (by start, then end and rank)."""
 
     n_sentences: int
     n_words: int
@@ -100,21 +103,33 @@ class Lattice:
     off: np.ndarray  # node of (position j, rank 0); off[j + 1] - off[j] = going[j]
     n_nodes: int
     last: np.ndarray  # node at the end of each sentence, by rank
-    f_word: np.ndarray  # forward order: the word
+    s_word: np.ndarray  # the single character ending at node off[1] + i, by i
+    f_word: np.ndarray  # multi edges in forward order: the word
     f_from: np.ndarray  # its start node
     f_to: np.ndarray  # its end node
     f_rank: np.ndarray  # its sentence's rank
-    f_step: np.ndarray  # first edge ending at position j (length longest + 2)
-    b_perm: np.ndarray  # backward order: the forward index of each edge
-    b_to: np.ndarray  # its end node
+    f_step: np.ndarray  # first multi edge ending at position j (length longest + 2)
+    b_to: np.ndarray  # multi edges in backward order: the end node
     b_rank: np.ndarray
     b_word: np.ndarray
-    b_step: np.ndarray  # first edge starting at position i
+    b_step: np.ndarray  # first multi edge starting at position i
     word_lengths: np.ndarray
 
     @property
     def n_edges(self) -> int:
-        return int(self.f_word.size)
+        return int(self.s_word.size + self.f_word.size)
+
+    @property
+    def going(self) -> np.ndarray:
+        """Sentences with at least j characters, by j."""
+        return np.diff(self.off)
+
+    def node_ranks(self, first: int = 0) -> np.ndarray:
+        """The rank of every node from position `first` on."""
+        going = self.going[first:]
+        return (
+            np.arange(self.n_nodes - self.off[first], dtype=np.int64) - np.repeat(self.off[first:-1] - self.off[first], going)
+        ).astype(np.int32)
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:
@@ -123,6 +138,29 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     if keys.size and int(keys.max()) < 65536:
         return np.argsort(keys.astype(np.uint16), kind="stable")
     return np.argsort(keys, kind="stable")
+
+
+def _sorted_edges(position: np.ndarray, rank: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges sorted by (position, rank, word), as int32 arrays: one sort of the three packed in
+    an integer (a value sort, much faster than an argsort and the gathers after it), else a lexsort."""
+    bits = [max(int(a.max(initial=0)).bit_length(), 1) for a in (position, rank, word)]
+    if sum(bits) > 63:
+        by = np.lexsort((word, rank, position))
+        return position[by].astype(np.int32), rank[by].astype(np.int32), word[by].astype(np.int32)
+    # packed and unpacked in place: every fresh array of this size costs its page faults
+    key = position.astype(np.int64)
+    key <<= bits[1]
+    key |= rank
+    key <<= bits[2]
+    key |= word
+    key.sort()
+    word_ = key.astype(np.int32)  # the low 32 bits
+    word_ &= (1 << bits[2]) - 1
+    key >>= bits[2]
+    rank_ = key.astype(np.int32)
+    rank_ &= (1 << bits[1]) - 1
+    key >>= bits[1]
+    return key.astype(np.int32), rank_, word_
 
 
 def build_lattice(
@@ -139,45 +177,49 @@ def build_lattice(
     Every character of every sentence must be covered by a single-character edge (single characters
     are always candidates), so every sentence has a segmentation."""
     lengths = np.asarray(lengths, dtype=np.int64)
-    order = np.argsort(-lengths, kind="stable")
-    rank_of = np.empty_like(order)
-    rank_of[order] = np.arange(order.size)
+    longest = int(lengths.max(initial=0))
+    order = _stable_argsort(longest - lengths)  # longest first
+    rank_of = np.empty(order.size, dtype=np.int32)
+    rank_of[order] = np.arange(order.size, dtype=np.int32)
     size = lengths[order]
-    longest = int(size[0]) if size.size else 0
     going = np.searchsorted(-size, -np.arange(longest + 1), side="right")  # ranks with >= j characters
     off = np.concatenate(([0], np.cumsum(going))).astype(np.int64)
     n_nodes = int(off[-1])
     index = np.int32 if n_nodes < 2**31 - 1 else np.int64
+    node = off.astype(index)  # node of (position j, rank 0), in the nodes' type
     word_lengths = np.asarray(word_lengths, dtype=np.int64)
-    rank = rank_of[np.asarray(edge_sentence, dtype=np.int64)]
-    start = np.asarray(edge_start, dtype=np.int64)
+    # 32-bit columns (16 for word lengths), in place where possible: fresh memory costs page faults
+    k_of = word_lengths.astype(np.int16 if int(word_lengths.max(initial=0)) < 2**15 else np.int32)
+    rank = rank_of[edge_sentence]
     word = np.asarray(edge_word, dtype=np.int32)
-    end = start + word_lengths[word]
-    f = _stable_argsort(end)  # forward order: by end
-    b = _stable_argsort(start)  # backward order: by start
-    f_step = np.concatenate(([0], np.cumsum(np.bincount(end, minlength=longest + 1)))).astype(np.int64)
-    b_step = np.concatenate(([0], np.cumsum(np.bincount(start, minlength=longest + 1)))).astype(np.int64)
-    # (rank, start, end) packed in one integer: one gather per order instead of three
-    bits = max(int(end.max(initial=0)).bit_length(), 1)
-    packed = (rank << (2 * bits)) | (start << bits) | end
-    del rank, start, end
-    mask = (1 << bits) - 1
-    inverse = np.empty(f.size, dtype=index)
-    inverse[f] = np.arange(f.size, dtype=index)
-    b_perm = inverse[b]
-    del inverse
-    f_word = word[f]
-    p = packed[f]
-    del f
-    f_rank = (p >> (2 * bits)).astype(np.int32)
-    f_from = (off[(p >> bits) & mask] + f_rank).astype(index)
-    f_to = (off[p & mask] + f_rank).astype(index)
-    b_word = word[b]
-    p = packed[b]
-    del b, packed, word
-    b_rank = (p >> (2 * bits)).astype(np.int32)
-    b_to = (off[p & mask] + b_rank).astype(index)
-    del p
+    k = k_of[word]
+    end = np.add(edge_start, k, dtype=np.int32)
+    multi = k > 1
+    # the multi edges are sorted in the second thread (numpy lets go of the GIL in a sort) while
+    # this one places the single-character edges
+    later = _POOL.submit(_sorted_edges, end[multi], rank[multi], word[multi])
+    single = np.logical_not(multi, out=multi)
+    s_word = np.full(n_nodes - int(off[1]), -1, dtype=np.int32)
+    s_node = node[end[single]]
+    s_node += rank[single]
+    s_node -= node[1]
+    s_word[s_node] = word[single]
+    del rank, word, k, end, single, multi
+    f_end, f_rank, f_word = later.result()
+    if s_node.size != s_word.size or (s_word < 0).any():
+        raise ValueError("every character of every sentence needs one single-character edge")
+    del s_node
+    f_start = f_end - k_of[f_word]
+    f_from = node[f_start]
+    f_from += f_rank
+    f_to = node[f_end]
+    f_to += f_rank
+    # backward order: by start, then (as in the forward order) by end and rank
+    b = _stable_argsort(f_start)
+    b_start = f_start[b]
+    b_to, b_rank, b_word = f_to[b], f_rank[b], f_word[b]
+    del b, f_start
+    positions = np.arange(longest + 2)
     return Lattice(
         n_sentences=int(order.size),
         n_words=int(word_lengths.size),
@@ -187,101 +229,160 @@ def build_lattice(
         off=off,
         n_nodes=n_nodes,
         last=off[size] + np.arange(size.size),
+        s_word=s_word,
         f_word=f_word,
         f_from=f_from,
         f_to=f_to,
         f_rank=f_rank,
-        f_step=f_step,
-        b_perm=b_perm,
+        f_step=np.searchsorted(f_end, positions).astype(np.int64),
         b_to=b_to,
         b_rank=b_rank,
         b_word=b_word,
-        b_step=b_step,
+        b_step=np.searchsorted(b_start, positions).astype(np.int64),
         word_lengths=word_lengths,
     )
 
 
-def _keep_edges(lat: Lattice, keep_word: np.ndarray) -> tuple[Lattice, np.ndarray]:
-    """The lattice without the edges of dropped words (the orders are kept, only shorter), and which
-    edges (in forward order) it kept."""
-    keep = keep_word[lat.f_word]
-    if keep.all():
-        return lat, keep
-    index = lat.f_from.dtype
-    kept = np.flatnonzero(keep)
-    new_index = np.empty(keep.size, dtype=index)  # forward index -> new forward index (where kept)
-    new_index[kept] = np.arange(kept.size, dtype=index)
-    b_kept = np.flatnonzero(keep[lat.b_perm])
-    return Lattice(
-        n_sentences=lat.n_sentences,
-        n_words=lat.n_words,
-        order=lat.order,
-        lengths=lat.lengths,
-        weights=lat.weights,
-        off=lat.off,
-        n_nodes=lat.n_nodes,
-        last=lat.last,
+def _keep_edges(lat: Lattice, keep_word: np.ndarray) -> Lattice:
+    """The lattice without the multi edges of dropped words (the orders are kept, only shorter)."""
+
+    def backward() -> dict[str, np.ndarray]:  # in the second thread
+        kept = np.flatnonzero(keep_word[lat.b_word])
+        return {
+            "b_to": lat.b_to[kept],
+            "b_rank": lat.b_rank[kept],
+            "b_word": lat.b_word[kept],
+            "b_step": np.searchsorted(kept, lat.b_step).astype(np.int64),
+        }
+
+    later = _POOL.submit(backward)
+    kept = np.flatnonzero(keep_word[lat.f_word])
+    return dataclasses.replace(
+        lat,
         f_word=lat.f_word[kept],
         f_from=lat.f_from[kept],
         f_to=lat.f_to[kept],
         f_rank=lat.f_rank[kept],
         f_step=np.searchsorted(kept, lat.f_step).astype(np.int64),
-        b_perm=new_index[lat.b_perm[b_kept]],
-        b_to=lat.b_to[b_kept],
-        b_rank=lat.b_rank[b_kept],
-        b_word=lat.b_word[b_kept],
-        b_step=np.searchsorted(b_kept, lat.b_step).astype(np.int64),
-        word_lengths=lat.word_lengths,
-    ), keep
+        **later.result(),
+    )
 
 
 def _compact(lat: Lattice, keep_word: np.ndarray, log_scale: np.ndarray):
     """_keep_edges, and the scales of the lattice left."""
-    new, _ = _keep_edges(lat, keep_word)
+    new = _keep_edges(lat, keep_word)
     return new, scales_for(new, log_scale)
 
 
-def _forward(lat: Lattice, phi: np.ndarray) -> np.ndarray:
-    """alpha[node]: the summed weight of the segmentations of the sentence up to the node."""
-    alpha = np.empty(lat.n_nodes)
+class _Buffers:
+    """Arrays kept from one E-step to the next: a fresh array of millions of elements costs its page
+    faults again each time (a third of an E-step, measured)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, size: int, dtype=np.float64) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None or array.size < size or array.dtype != dtype:
+            array = self._arrays[name] = np.empty(size, dtype=dtype)
+        return array[:size]
+
+
+def _largest_step(step: np.ndarray) -> int:
+    return int(np.diff(step).max(initial=0))
+
+
+def _forward(lat: Lattice, phi_s: np.ndarray, phi: np.ndarray, buffers: _Buffers) -> np.ndarray:
+    """alpha[node]: the summed weight of the segmentations of the sentence up to the node (phi_s: the
+    weights of the single-character edges, phi: of the multi edges in forward order)."""
+    alpha = buffers.get("alpha", lat.n_nodes)
     off, step, frm, rank = lat.off, lat.f_step, lat.f_from, lat.f_rank
-    alpha[: off[1]] = 1.0
-    for j in range(1, step.size - 1):
-        a, b = step[j], step[j + 1]
+    scratch = buffers.get("forward", _largest_step(step))
+    base = off[1]
+    alpha[:base] = 1.0
+    for j in range(1, off.size - 1):
         n = off[j + 1] - off[j]
-        alpha[off[j] : off[j + 1]] = np.bincount(rank[a:b], weights=alpha[frm[a:b]] * phi[a:b], minlength=n)
+        out = alpha[off[j] : off[j + 1]]
+        np.multiply(alpha[off[j - 1] : off[j - 1] + n], phi_s[off[j] - base : off[j + 1] - base], out=out)
+        a, b = step[j], step[j + 1]
+        if b > a:
+            edges = np.take(alpha, frm[a:b], out=scratch[: b - a], mode="clip")  # clip: unbuffered (indices are valid)
+            edges *= phi[a:b]
+            out += np.bincount(rank[a:b], weights=edges, minlength=n)
     return alpha
 
 
-def _backward(lat: Lattice, phi_b: np.ndarray) -> np.ndarray:
-    """beta[node]: the summed weight of the segmentations of the rest of the sentence after the node."""
-    beta = np.empty(lat.n_nodes)
+def _backward(lat: Lattice, phi_s: np.ndarray, phi_b: np.ndarray, buffers: _Buffers) -> np.ndarray:
+    """beta[node]: the summed weight of the segmentations of the rest of the sentence after the node
+    (phi_b: the multi edges' weights in backward order)."""
+    beta = buffers.get("beta", lat.n_nodes)
     off, step, to, rank = lat.off, lat.b_step, lat.b_to, lat.b_rank
+    scratch = buffers.get("backward", _largest_step(step))
+    base = off[1]
     beta[lat.last] = 1.0
-    for i in range(step.size - 3, -1, -1):  # the last start is longest - 1
-        a, b = step[i], step[i + 1]
+    for i in range(off.size - 3, -1, -1):  # the last start is longest - 1
         n = off[i + 2] - off[i + 1]  # sentences longer than i
-        beta[off[i] : off[i] + n] = np.bincount(rank[a:b], weights=beta[to[a:b]] * phi_b[a:b], minlength=n)
+        out = beta[off[i] : off[i] + n]
+        np.multiply(beta[off[i + 1] : off[i + 2]], phi_s[off[i + 1] - base : off[i + 2] - base], out=out)
+        a, b = step[i], step[i + 1]
+        if b > a:
+            edges = np.take(beta, to[a:b], out=scratch[: b - a], mode="clip")
+            edges *= phi_b[a:b]
+            out += np.bincount(rank[a:b], weights=edges, minlength=n)
     return beta
 
 
-def _log_forward_totals(lat: Lattice, log_theta: np.ndarray) -> np.ndarray:
-    """log P(sentence) for every rank, in log space (slower; used once, to set the scales): the
-    maximum per sentence and step first (np.maximum.at), then the sum of the exponentials."""
+def _log_forward_totals(lat: Lattice, log_theta: np.ndarray, ranks: int | None = None) -> np.ndarray:
+    """log P(sentence) for the first `ranks` ranks (all by default), in log space (slower; used to set
+    the scales): the maximum per sentence and step first (np.maximum.at), then the sum of the
+    exponentials. A step's edges of those ranks come first (they are sorted by rank)."""
+    ranks = lat.n_sentences if ranks is None else ranks
     la = np.empty(lat.n_nodes)
-    la[: lat.off[1]] = 0.0
-    lw = log_theta[lat.f_word]
     off, step, frm, rank = lat.off, lat.f_step, lat.f_from, lat.f_rank
-    for j in range(1, step.size - 1):
+    base = off[1]
+    la[:base] = 0.0
+    ls = log_theta[lat.s_word]
+    lw = log_theta[lat.f_word]
+    for j in range(1, off.size - 1):
+        n = min(off[j + 1] - off[j], ranks)
+        if n == 0:
+            break
+        single = la[off[j - 1] : off[j - 1] + n] + ls[off[j] - base : off[j] - base + n]
         a, b = step[j], step[j + 1]
-        n = off[j + 1] - off[j]
+        if n < off[j + 1] - off[j]:
+            b = a + int(np.searchsorted(rank[a:b], n))
+        if b == a:
+            la[off[j] : off[j] + n] = single
+            continue
         vals = la[frm[a:b]] + lw[a:b]
         r = rank[a:b]
-        top = np.full(n, -np.inf)
+        top = single.copy()
         np.maximum.at(top, r, vals)
-        sums = np.bincount(r, weights=np.exp(vals - top[r]), minlength=n)
-        la[off[j] : off[j + 1]] = top + np.log(sums)
-    return la[lat.last]
+        top[np.isneginf(top)] = 0.0  # no edge of weight > 0 here: the sums are 0, log -inf (not nan)
+        sums = np.exp(single - top)
+        sums += np.bincount(r, weights=np.exp(vals - top[r]), minlength=n)
+        la[off[j] : off[j] + n] = top + np.log(sums)
+    return la[lat.last[:ranks]]
+
+
+def _log_totals(lat: Lattice, log_theta: np.ndarray, buffers: _Buffers) -> np.ndarray:
+    """log P(sentence) by rank, to set the scales: the long sentences in log space, the short ones by a
+    scaled forward pass (a fraction of the time) at one K, exp of the characters' theta-weighted mean
+    -log theta, at which none can leave the float range; all in log space if one did."""
+    n_long = int((lat.lengths > SHORT).sum())  # the first ranks
+    chars = log_theta[lat.word_lengths == 1]
+    chars = chars[np.isfinite(chars)]
+    mass = np.exp(chars)
+    g = -float((mass * chars).sum() / mass.sum()) if mass.sum() > 0 else 0.0
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        weight = np.exp(log_theta + g * lat.word_lengths)
+        total = _forward(lat, weight[lat.s_word], weight[lat.f_word], buffers)[lat.last[n_long:]]
+        if not ((total >= np.finfo(np.float64).tiny) & (total < np.inf)).all():
+            return _log_forward_totals(lat, log_theta)
+        log_totals = np.empty(lat.n_sentences)
+        log_totals[n_long:] = np.log(total) - g * lat.lengths[n_long:]
+        log_totals[:n_long] = _log_forward_totals(lat, log_theta, n_long)
+    return log_totals
 
 
 @dataclass
@@ -299,11 +400,13 @@ _POOL = ThreadPoolExecutor(1)  # the second core's share of an E-step
 class Scales:
     """The scaling of the forward-backward (see e_step): K^k for a word of k characters, K = exp(g) for
     every sentence of at most SHORT characters, and exp(log_scale[rank]) for each longer one, whose
-    edges (listed here, in both orders) are corrected one by one. Short sentences cannot leave the
-    float range whatever K (at most SHORT characters, none rarer than e^-16), so most edges need no
-    factor of their own."""
+    edges (listed here: single-character ones, multi edges in both orders) are corrected one by one.
+    Short sentences cannot leave the float range whatever K (at most SHORT characters, none rarer
+    than e^-16), so most edges need no factor of their own."""
 
     g: float
+    s_long: np.ndarray
+    s_factor: np.ndarray
     f_long: np.ndarray
     f_factor: np.ndarray
     b_long: np.ndarray
@@ -315,10 +418,17 @@ def scales_for(lat: Lattice, log_scale: np.ndarray) -> Scales:
     short = lat.lengths <= SHORT
     g = float(np.average(log_scale[short], weights=lat.weights[short])) if short.any() else 0.0
     n_long = int((~short).sum())  # the long sentences are the first ranks
+    # their single-character edges: the first min(going[j], n_long) nodes of each position j >= 1
+    count = np.minimum(lat.going[1:], n_long)
+    first = np.cumsum(count) - count
+    s_rank = np.arange(int(count.sum())) - np.repeat(first, count)
+    s_long = s_rank + np.repeat(lat.off[1:-1] - lat.off[1], count)
     f_long = np.flatnonzero(lat.f_rank < n_long)
     b_long = np.flatnonzero(lat.b_rank < n_long)
     return Scales(
         g,
+        s_long,
+        np.exp(log_scale[s_rank] - g),
         f_long,
         np.exp((log_scale[lat.f_rank[f_long]] - g) * lat.word_lengths[lat.f_word[f_long]]),
         b_long,
@@ -338,6 +448,7 @@ def e_step(
     with_psi: bool = False,
     penalty: np.ndarray | None = None,
     scales: Scales | None = None,
+    buffers: _Buffers | None = None,
 ) -> EStep:
     """Forward-backward over every sentence at once.
 
@@ -346,46 +457,55 @@ def e_step(
     of characters, so K^length is a common factor that cancels from the posteriors): products of
     hundreds of probabilities neither underflow nor need a log and exp per edge. A word's use is also
     weighted by exp(penalty[word]) (the prior against new words; see `prior_penalty`). scales: how
-    (Scales), when the caller keeps them; log_scale is then what it was made from."""
+    (Scales), when the caller keeps them; log_scale is then what it was made from. buffers: the
+    arrays of the previous E-step, reused."""
     weight = theta if penalty is None else theta * np.exp(penalty)
+    if buffers is None:
+        buffers = _Buffers()
     if scales is None:
         scales = scales_for(lat, log_scale)
     log_scale = effective_log_scale(lat, scales, log_scale)
     weight = weight * np.exp(scales.g * lat.word_lengths)
+    off, base = lat.off, lat.off[1]
 
     def backward() -> np.ndarray:
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # (per thread)
-            phi_b = weight[lat.b_word]
+            phi_b = np.take(weight, lat.b_word, out=buffers.get("phi_b", lat.b_word.size), mode="clip")
             phi_b[scales.b_long] *= scales.b_factor
-            return _backward(lat, phi_b)
+            return _backward(lat, phi_s, phi_b, buffers)
 
     # the two passes are independent: the backward one runs in a second thread (numpy lets go of
-    # the GIL in its gathers and arithmetic), so two cores share them; so do the halves of the
-    # posteriors below
+    # the GIL in its gathers and arithmetic), so two cores share them; so do the posteriors of the
+    # single-character and of the multi edges below
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked on the totals below
+        phi_s = np.take(weight, lat.s_word, out=buffers.get("phi_s", lat.s_word.size), mode="clip")
+        phi_s[scales.s_long] *= scales.s_factor
         later = _POOL.submit(backward)
-        phi = weight[lat.f_word]
+        phi = np.take(weight, lat.f_word, out=buffers.get("phi", lat.f_word.size), mode="clip")
         phi[scales.f_long] *= scales.f_factor
-        alpha = _forward(lat, phi)
+        alpha = _forward(lat, phi_s, phi, buffers)
         beta = later.result()
     total = alpha[lat.last]
     bad = ~(np.isfinite(total) & (total > 0))
     if bad.any():
         raise FloatingPointError(f"{int(bad.sum())} sentences under- or overflowed: rescale (log_scale) and retry")
-    if not (np.isfinite(beta[: lat.off[1]]).all() and (beta[: lat.off[1]] > 0).all()):
+    if not (np.isfinite(beta[:base]).all() and (beta[:base] > 0).all()):
         raise FloatingPointError("a backward pass under- or overflowed: rescale (log_scale) and retry")
     log_totals = np.log(total) - log_scale * lat.lengths
-    # posterior of each edge, alpha(start) phi beta(end) / total, times its sentence's occurrences
+    # the posterior of an edge is alpha(start) phi beta(end) / total; alpha is divided by the total
+    # (and, for the expected uses alone, times the sentence's occurrences) once per node
+    per_rank = 1.0 / total if with_psi else lat.weights / total
+    alpha_c = alpha  # in place: alpha itself is not needed again
+    for j in range(off.size - 1):
+        alpha_c[off[j] : off[j + 1]] *= per_rank[: off[j + 1] - off[j]]
+    del alpha
 
-    def posterior(part: slice) -> tuple[np.ndarray, np.ndarray | None]:
-        gamma = phi[part] * alpha[lat.f_from[part]]
-        gamma *= beta[lat.f_to[part]]
-        gamma /= total[lat.f_rank[part]]
-        w = lat.weights[lat.f_rank[part]]
-        words = lat.f_word[part]
+    def sums(words: np.ndarray, gamma: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Expected uses (and psi) by word from the posteriors gamma (times w, the occurrences, when
+        gamma is not yet weighted by them)."""
+        if w is None:
+            return np.bincount(words, weights=gamma, minlength=lat.n_words), None
         expected = np.bincount(words, weights=gamma * w, minlength=lat.n_words)
-        if not with_psi:
-            return expected, None
         # -log(1 - r): the log-likelihood a sentence loses when the word is taken out at that place
         # (exact for a word used at one place of a sentence; places are taken as independent). 1 - r
         # is floored at PSI_FLOOR: below it, it is a difference of nearly equal numbers (its relative
@@ -393,9 +513,24 @@ def e_step(
         np.minimum(gamma, 1.0 - PSI_FLOOR, out=gamma)
         return expected, np.bincount(words, weights=-np.log1p(-gamma) * w, minlength=lat.n_words)
 
-    half = lat.n_edges // 2
-    other = _POOL.submit(posterior, slice(half, None))
-    expected, psi = posterior(slice(0, half))
+    # the posteriors overwrite the weights (phi_s, phi; phi_b is scratch): no more arrays to fault in
+    def singles() -> tuple[np.ndarray, np.ndarray | None]:
+        gamma = phi_s
+        for j in range(1, off.size - 1):
+            n = off[j + 1] - off[j]
+            part = gamma[off[j] - base : off[j + 1] - base]
+            part *= alpha_c[off[j - 1] : off[j - 1] + n]
+            part *= beta[off[j] : off[j + 1]]
+        return sums(lat.s_word, gamma, lat.weights[lat.node_ranks(1)] if with_psi else None)
+
+    def multis() -> tuple[np.ndarray, np.ndarray | None]:
+        gamma, scratch = phi, buffers.get("phi_b", lat.f_word.size)
+        gamma *= np.take(alpha_c, lat.f_from, out=scratch, mode="clip")
+        gamma *= np.take(beta, lat.f_to, out=scratch, mode="clip")
+        return sums(lat.f_word, gamma, lat.weights[lat.f_rank] if with_psi else None)
+
+    other = _POOL.submit(singles)
+    expected, psi = multis()
     expected2, psi2 = other.result()
     expected = expected + expected2  # not +=: bincount of no edge (a corpus without a longer candidate) is int64
     if with_psi:
@@ -443,10 +578,12 @@ def fit(
     characters = float((lat.lengths * lat.weights).sum())
     log_scale = np.full(lat.n_sentences, 0.0)
 
+    buffers = _Buffers()
+
     def exact_scales(lat: Lattice, theta: np.ndarray) -> tuple[np.ndarray, Scales]:
-        """Per-sentence scales from the totals computed in log space (once, and after an overflow)."""
+        """Per-sentence scales from the exact totals (once, and after an overflow)."""
         with np.errstate(divide="ignore"):
-            log_totals = _log_forward_totals(lat, np.log(theta) + (0.0 if penalty is None else penalty))
+            log_totals = _log_totals(lat, np.log(theta) + (0.0 if penalty is None else penalty), buffers)
         log_scale = -log_totals / np.maximum(lat.lengths, 1)
         return log_scale, scales_for(lat, log_scale)
 
@@ -454,10 +591,10 @@ def fit(
         """An E-step; when a sentence left the float range (theta moved its total by hundreds of
         nats in one M-step), again with exact scales."""
         try:
-            return e_step(lat, theta, log_scale, with_psi=with_psi, penalty=penalty, scales=scales), log_scale, scales
+            return e_step(lat, theta, log_scale, with_psi, penalty, scales, buffers), log_scale, scales
         except FloatingPointError:
             log_scale, scales = exact_scales(lat, theta)
-            return e_step(lat, theta, log_scale, with_psi=with_psi, penalty=penalty, scales=scales), log_scale, scales
+            return e_step(lat, theta, log_scale, with_psi, penalty, scales, buffers), log_scale, scales
 
     log_scale, scales = exact_scales(lat, theta)
     history: list[float] = []
@@ -497,46 +634,68 @@ def fit(
 
 def viterbi(lat: Lattice, theta: np.ndarray, penalty: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The most probable segmentation of every sentence under theta (and the prior penalty): (sentence
-    index, start from 0, word index) of every piece, in no particular order. Ties go to the word that
-    starts first (the longest)."""
+    index, start from 0, word index) of every piece, by sentence index and start. Ties go to the word
+    that starts first (the longest)."""
     with np.errstate(divide="ignore"):
-        lw = (np.log(theta) + (0.0 if penalty is None else penalty))[lat.f_word]
+        log_weight = np.log(theta) + (0.0 if penalty is None else penalty)
+    ls, lw = log_weight[lat.s_word], log_weight[lat.f_word]
     best = np.empty(lat.n_nodes)
     best[: lat.off[1]] = 0.0
-    back = np.zeros(lat.n_nodes, dtype=np.int64)  # the forward index of the last edge of the best path
+    # the multi edge ending the best path at each node, -1: a single character
+    back = np.full(lat.n_nodes, -1, dtype=np.int32 if lat.f_word.size < 2**31 else np.int64)
     off, step, frm, rank = lat.off, lat.f_step, lat.f_from, lat.f_rank
-    for j in range(1, step.size - 1):
-        a, b = step[j], step[j + 1]
+    base = off[1]
+    for j in range(1, off.size - 1):
         n = off[j + 1] - off[j]
+        single = best[off[j - 1] : off[j - 1] + n] + ls[off[j] - base : off[j + 1] - base]
+        a, b = step[j], step[j + 1]
+        if b == a:
+            best[off[j] : off[j + 1]] = single
+            continue
         start = frm[a:b]
         vals = best[start] + lw[a:b]
         r = rank[a:b]
         top = np.full(n, -np.inf)
         np.maximum.at(top, r, vals)
         hit = np.flatnonzero(vals == top[r])
-        # among the best edges of a sentence the earliest start: start nodes grow with the start
+        # among the best multi edges of a sentence the earliest start (start nodes grow with the
+        # start); a single character starts last, so it is taken only when strictly better
         choice = np.full(n, np.iinfo(np.int64).max)
         np.minimum.at(choice, r[hit], start[hit].astype(np.int64) * (b - a) + hit)
-        best[off[j] : off[j + 1]] = top
-        back[off[j] : off[j + 1]] = choice % (b - a) + a
-    sentences, starts, words = [], [], []
-    going = np.flatnonzero(lat.lengths > 0)
-    node = lat.last[going]
-    pos = lat.lengths[going]
-    while going.size:
+        multi = (top >= single) & (choice < np.iinfo(np.int64).max)
+        best[off[j] : off[j + 1]] = np.where(multi, top, single)
+        back[off[j] : off[j + 1]] = np.where(multi, choice % (b - a) + a, -1)
+    ranks, starts, words = [], [], []
+    going = np.flatnonzero(lat.lengths > 0).astype(np.int32)
+    pos = lat.lengths[going].astype(np.int32)
+    pieces = np.zeros(lat.n_sentences, dtype=np.int64)  # by rank
+    f_word = lat.f_word if lat.f_word.size else np.zeros(1, dtype=np.int32)  # every longer word pruned: no edge to index
+    k_of = lat.word_lengths.astype(np.int32)
+    while going.size:  # the last pieces of all sentences, then the ones before them, ...
+        node = off[pos] + going
         edge = back[node]
-        word = lat.f_word[edge].astype(np.int64)
-        pos = pos - lat.word_lengths[word]
-        sentences.append(going)
+        word = np.where(edge >= 0, f_word[edge], lat.s_word[node - base])
+        pos = pos - k_of[word]
+        ranks.append(going)
         words.append(word)
         starts.append(pos)
-        keep = pos > 0
-        going, node, pos = going[keep], lat.f_from[edge][keep].astype(np.int64), pos[keep]
-    if not sentences:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    rank = np.concatenate(sentences)
-    return lat.order[rank], np.concatenate(starts), np.concatenate(words)
+        done = pos == 0
+        pieces[going[done]] = len(ranks)
+        keep = ~done
+        going, pos = going[keep], pos[keep]
+    # returned by sentence index, each sentence from its start: DuckDB joins and writes the cut
+    # faster in that order (the t-th piece from the end of a sentence goes t rows before its end)
+    by_index = np.empty(lat.n_sentences, dtype=np.int64)
+    by_index[lat.order] = pieces
+    end = np.cumsum(by_index)[lat.order]  # the row after each sentence's last piece, by rank
+    total = int(end.max(initial=0))
+    sentence, start, word = np.empty(total, dtype=np.int64), np.empty(total, dtype=np.int64), np.empty(total, dtype=np.int64)
+    for t, (going, pos, piece) in enumerate(zip(ranks, starts, words)):
+        row = end[going] - (t + 1)
+        sentence[row] = lat.order[going]
+        start[row] = pos
+        word[row] = piece
+    return sentence, start, word
 
 
 def crossings(words: list[str], known: set[str] | frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -547,8 +706,8 @@ def crossings(words: list[str], known: set[str] | frozenset[str]) -> tuple[np.nd
     characters is next to it (the dictionary knows a word that ends or starts there), weak between
     two single characters (the dictionary just has no word there: names, new coinages). Known words
     and characters have none."""
-    strong = np.zeros(len(words), dtype=np.int64)
-    weak = np.zeros(len(words), dtype=np.int64)
+    strong = [0] * len(words)  # Python lists: an item of a numpy array is slow to read and write
+    weak = [0] * len(words)
     for i, w in enumerate(words):
         n = len(w)
         if n < 2 or w in known:
@@ -565,21 +724,20 @@ def crossings(words: list[str], known: set[str] | frozenset[str]) -> tuple[np.nd
         best = [0] * (n + 1)
         back = [0] * (n + 1)
         for j in range(1, n + 1):
-            best[j], back[j] = best[j - 1] + 1, j - 1
+            best_j, back_j = best[j - 1] + 1, j - 1
             for k in range(j - 2, -1, -1):  # longer last pieces: ties go to them
-                if best[k] + 1 <= best[j] and w[k:j] in known:
-                    best[j], back[j] = best[k] + 1, k
-        pieces = []
-        j = n
+                if best[k] < best_j and w[k:j] in known:
+                    best_j, back_j = best[k] + 1, k
+            best[j], back[j] = best_j, back_j
+        right, j = n - back[n], back[n]  # the pieces from the end, each with the one after it
         while j > 0:
-            pieces.append(j - back[j])
-            j = back[j]
-        for left, right in pairwise(pieces):
+            left = j - back[j]
             if left > 1 or right > 1:
                 strong[i] += 1
             else:
                 weak[i] += 1
-    return strong, weak
+            right, j = left, back[j]
+    return np.array(strong, dtype=np.int64), np.array(weak, dtype=np.int64)
 
 
 def prior_penalty(strong: np.ndarray, weak: np.ndarray, kappa: float = KAPPA, kappa_weak: float = KAPPA_WEAK) -> np.ndarray:
@@ -604,12 +762,15 @@ def count_candidates(con, min_count: int = MIN_COUNT, max_len: int = MAX_LEN, ma
 
     Reads sentence_types (sentences cut at MAX_SENTENCE characters: positions must stay below 2^24)
     and known_prefixes (made empty here when the caller has no dictionary). Returns the number of
-    levels run: up to max_len, or further while prefixes of longer known words remain."""
+    levels run: up to max_len, or further while prefixes of longer known words remain.
+    word_candidates is a TEMP table: it is read once (candidate_words) and dropped, and writing its
+    position lists to the database file took a quarter of the counting."""
     from newword import sqlfiles
 
     con.execute("CREATE TABLE IF NOT EXISTS known_prefixes (word VARCHAR, known BOOLEAN, proper BOOLEAN)")
+    con.execute("DROP TABLE IF EXISTS word_candidates")  # one left in the database by an interrupted build
     con.execute(
-        "CREATE OR REPLACE TABLE word_candidates (ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, "
+        "CREATE OR REPLACE TEMP TABLE word_candidates (ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, "
         "candidate BOOLEAN, extend BOOLEAN, positions BIGINT[])"
     )
     n = 0

@@ -5,18 +5,18 @@
 --   all), or a substring that level $n + 1 extends (see `extend`).
 -- reads: word_sentences, known_prefixes, word_candidates (the levels 1 .. $n - 1 made so far).
 -- parameters: $n (1, 2, ... in turn), $min_count, $max_len.
--- Apriori, run once per level: create word_candidates empty (ngram VARCHAR, length INTEGER, count
--- BIGINT, known, candidate, extend BOOLEAN, positions BIGINT[]), then INSERT INTO word_candidates this
+-- Apriori, run once per level: create word_candidates empty (a TEMP table: ngram VARCHAR, length
+-- INTEGER, count BIGINT, known, candidate, extend BOOLEAN, positions BIGINT[]), then INSERT INTO this
 -- statement at $n = 1, 2, ... while the level before has a row with `extend` (at most $max_len
 -- levels, unless known words are longer). newword.topwords.count_candidates runs the loop.
 -- Every occurrence of an n-gram starts with an occurrence of its n - 1 first characters, so an
 -- n-gram reaches $min_count only when that prefix did: level $n reads only the occurrences of the
 -- extended (n-1)-grams, not every position of the text, and its counts are exact (all occurrences of
--- a prefix are listed). Levels 1 and 2 read every place straight from the sentences instead (nearly
--- every character is extended, and the rows kept are the same: a 2-gram whose first character is
--- not extended is rare and no prefix of a known word), which spares level 2 the join with the
--- sentences. A substring's count is the sum of the occurrences of the distinct sentences it occurs
--- in, once per place (overlapping places count each).
+-- a prefix are listed). Levels 1 and 2 read every place straight from the sentences instead, which
+-- spares level 2 the join with them: nearly every character is extended, and the rows kept are the
+-- same (when $max_len >= 2, a 2-gram whose first character is not extended is rarer than $min_count
+-- and no prefix of a known word). A substring's count is the sum of the occurrences of the distinct
+-- sentences it occurs in, once per place (overlapping places count each).
 -- positions: one BIGINT per place in a distinct sentence, (sentence_id << 24) + position (position
 -- from 1). They are what the EM's lattice is built from, so the text is never scanned for the
 -- candidates again. substr is linear in the position: give it sentences cut at
@@ -44,17 +44,17 @@ WITH grams AS (  -- the n-gram at each place that fits in its sentence, weighted
             occurrences,
             unnest(range(1, length)) AS pos
         FROM word_sentences
-        WHERE $n = 2
+        WHERE $n = 2 AND $max_len >= 2
     )
     UNION ALL
-    SELECT  -- $n > 2: the places of the extended (n-1)-grams, one character longer
+    SELECT  -- $n > 2 (2 too if $max_len < 2): the places of the extended (n-1)-grams, one character longer
         substr(s.sentence, (p.key & 16777215)::BIGINT, $n) AS ngram,
         p.key,
         s.occurrences
     FROM (
         SELECT unnest(positions) AS key
         FROM word_candidates
-        WHERE $n > 2 AND length = $n - 1 AND extend
+        WHERE ($n > 2 OR ($n = 2 AND $max_len < 2)) AND length = $n - 1 AND extend
     ) AS p
     INNER JOIN word_sentences AS s ON s.sentence_id = p.key >> 24
     WHERE (p.key & 16777215) + $n - 1 <= s.length
@@ -78,7 +78,11 @@ flagged AS (
         (($n < $max_len AND c.count >= $min_count) OR coalesce(k.proper, FALSE)) AS extend,
         c.positions
     FROM counted AS c
-    LEFT JOIN known_prefixes AS k ON k.word = c.ngram
+    LEFT JOIN (  -- only the prefixes of $n characters can match: a smaller hash table at every level
+        SELECT *
+        FROM known_prefixes
+        WHERE length(word) = $n
+    ) AS k ON k.word = c.ngram
 )
 
 SELECT
