@@ -329,8 +329,11 @@ def _topwords_cut(con, build: Build) -> int:
     sentence_id = np.asarray(sentences["sentence_id"], dtype=np.int64)
     index_of = np.zeros(int(sentence_id.max(initial=0)) + 1, dtype=np.int64)
     index_of[sentence_id] = np.arange(sentence_id.size)
-    strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
-    penalty = topwords.prior_penalty(strong, weak)
+    if known.any():  # the dictionary prior of TopWORDS-Seg; without a dictionary, plain TopWORDS
+        strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
+        penalty = topwords.prior_penalty(strong, weak)
+    else:
+        penalty = np.zeros(word.size)
     lattice = topwords.build_lattice(
         sentences["length"],
         sentences["occurrences"],

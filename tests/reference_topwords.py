@@ -128,8 +128,8 @@ def fit(
 ):
     """theta, expected, psi, loglik, iterations: the model above."""
     penalty = {}
-    for w in counts:  # (no dictionary: every boundary is weak)
-        strong, weak = crossings(w, known)
+    for w in counts:  # no dictionary: no prior (plain TopWORDS)
+        strong, weak = crossings(w, known) if known else (0, 0)
         penalty[w] = -(kappa * strong + kappa_weak * weak)
     prior = {w: (known_prior if w in known else 0.0) for w in counts}
     total = sum(counts[w] + prior[w] for w in counts)
@@ -253,7 +253,8 @@ def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), **options)
     )
     kappa = options.pop("kappa", topwords.KAPPA)
     kappa_weak = options.pop("kappa_weak", topwords.KAPPA_WEAK)
-    penalty = topwords.prior_penalty(*topwords.crossings(words, known), kappa, kappa_weak)
+    no_prior = np.zeros(len(words))  # no dictionary: plain TopWORDS, as the pipeline does
+    penalty = topwords.prior_penalty(*topwords.crossings(words, known), kappa, kappa_weak) if known else no_prior
     f = topwords.fit(lat, np.array([r[2] for r in rows]), np.array([r[3] for r in rows]), penalty=penalty, **options)
     s_idx, s_start, s_word = topwords.viterbi(f.lattice, f.theta, penalty)
     segs: dict[str, list] = {}
