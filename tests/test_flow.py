@@ -158,62 +158,70 @@ def test_flows_reject_bad_options_in_one_line(tmp_path, option):
         assert len(done.stderr.strip().splitlines()) == 1 and option[0] in done.stderr, done.stderr
 
 
+# A refresh flow run in its own process (a temporary Prefect server there, in the private PREFECT_HOME),
+# printing the run's summaries and its artifacts as JSON: no Prefect state is left in the test process.
+FLOW_AND_ARTIFACTS = """
+import asyncio, json, sys
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from flows.lexicon_refresh import lexicon_refresh
+
+runs = []
+for folder in sys.argv[2:]:
+    state = lexicon_refresh(sources=[folder], home=sys.argv[1], min_count=5, known_words="jieba", quarantine=True,
+                            return_state=True)
+    runs.append((state.result(), str(state.state_details.flow_run_id)))
+
+async def artifacts(run_id):
+    async with get_client() as client:
+        found = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+        return {a.key: a.data for a in found}
+
+print(json.dumps([{"summary": summary, "artifacts": asyncio.run(artifacts(run_id))} for summary, run_id in runs]))
+"""
+
+
+def refresh_runs(home: Path, *folders: Path) -> list[dict]:
+    done = subprocess.run(
+        [sys.executable, "-c", FLOW_AND_ARTIFACTS, str(home), *map(str, folders)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def test_refresh_flow_sets_unreadable_files_aside_and_lists_them_in_an_artifact(tmp_path, peoples_daily):
     """A scheduled refresh of a watched folder (quarantine=True): an undecodable file is set aside, the
     rest is published, and the run's artifact names the file and the reason."""
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    from flows.lexicon_refresh import lexicon_refresh
-
     folder = tmp_path / "incoming"
     folder.mkdir()
     write_lines(folder / "day1.txt", peoples_daily[:800])
     (folder / "broken.txt").write_bytes(b"\xff\xfe not UTF-8\n")
-    summary = lexicon_refresh(sources=[str(folder)], home=str(tmp_path / "home"), min_count=5, quarantine=True)
-    assert summary["version"] == "v000001" and summary["set_aside"] == [str(folder / "broken.txt")]
-
-    async def quarantined():
-        async with get_client() as client:
-            found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lexicon-quarantine"])))
-            return [a.data for a in found]
-
-    [table] = asyncio.run(quarantined())
-    assert "broken.txt" in str(table) and "invalid UTF-8" in str(table)
+    [run] = refresh_runs(tmp_path / "home", folder)
+    assert run["summary"]["version"] == "v000001" and run["summary"]["set_aside"] == [str(folder / "broken.txt")]
+    table = run["artifacts"]["lexicon-quarantine"]
+    assert "broken.txt" in table and "invalid UTF-8" in table
 
 
 def test_refresh_flow_artifacts_say_what_is_new_in_the_version_and_not_known(tmp_path, peoples_daily):
-    import asyncio
-
     import duckdb
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-    from flows.lexicon_refresh import lexicon_refresh
-
-    folder, home = tmp_path / "incoming", tmp_path / "home"
-    folder.mkdir()
-    runs = []
+    home = tmp_path / "home"
+    folders = []
     for day, lines in enumerate((peoples_daily[:1500], peoples_daily[1500:3000]), start=1):
-        write_lines(folder / f"day{day}.txt", lines)
-        state = lexicon_refresh(sources=[str(folder)], home=str(home), min_count=5, known_words="jieba", return_state=True)
-        runs.append(str(state.state_details.flow_run_id))
-
-    async def artifacts(run_id):
-        async with get_client() as client:
-            found = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
-            return {a.key: a.data for a in found}
-
-    second = asyncio.run(artifacts(runs[1]))
-    assert {"lexicon-refresh", "lexicon-not-known", "lexicon-new-this-version"} <= set(second)
+        folders.append(tmp_path / f"day{day}")
+        folders[-1].mkdir()
+        write_lines(folders[-1] / f"day{day}.txt", lines)
+    first, second = refresh_runs(home, *folders)
+    assert first["summary"]["version"] == "v000001" and second["summary"]["version"] == "v000002"
+    artifacts = second["artifacts"]
+    assert {"lexicon-refresh", "lexicon-not-known", "lexicon-new-this-version"} <= set(artifacts)
     read = duckdb.connect()
     v1, v2 = (home / "versions" / f"version=v00000{n}" / "lexicon.parquet" for n in (1, 2))
     before = {w for (w,) in read.execute("SELECT word FROM read_parquet($p)", {"p": str(v1)}).fetchall()}
     now = dict(read.execute("SELECT word, is_known FROM read_parquet($p)", {"p": str(v2)}).fetchall())
-    new_here = [row["word"] for row in json.loads(second["lexicon-new-this-version"])]
+    new_here = [row["word"] for row in json.loads(artifacts["lexicon-new-this-version"])]
     assert new_here and all(w not in before and now[w] is False for w in new_here)
-    not_known = [row["word"] for row in json.loads(second["lexicon-not-known"])]
+    not_known = [row["word"] for row in json.loads(artifacts["lexicon-not-known"])]
     assert not_known and all(now[w] is False for w in not_known)
-    assert "new in this version and not known" in second["lexicon-refresh"] and "since v000001" in second["lexicon-refresh"]
+    assert "new in this version and not known" in artifacts["lexicon-refresh"] and "since v000001" in artifacts["lexicon-refresh"]
