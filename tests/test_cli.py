@@ -9,7 +9,6 @@ import random
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -277,6 +276,16 @@ def test_out_of_memory_is_a_one_line_error(built, corpus, monkeypatch):
     assert not [name for name in snapshot(built) if name.startswith(".")], "no scratch files left"
 
 
+def _after_step(proc: subprocess.Popen, step: str) -> str:
+    """Read the build's progress lines (stderr) until `step` has finished; return what was read."""
+    read = []
+    for line in proc.stderr:
+        read.append(line)
+        if f"] {step}:" in line:
+            return "".join(read)
+    raise AssertionError(f"the build ended before its {step} step: {''.join(read)}")
+
+
 def test_interrupted_build_leaves_outputs(built, peoples_daily):
     """SIGINT mid-build: exit 130, previous warehouse and TSV intact, no scratch left."""
     import signal
@@ -299,9 +308,10 @@ def test_interrupted_build_leaves_outputs(built, peoples_daily):
         )
     finally:
         signal.signal(signal.SIGINT, inherited)
-    time.sleep(2.5)
+    done_so_far = _after_step(proc, "sentences")  # mid-build: the counting and the cut are still to come
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
+    err = done_so_far + err
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     after = snapshot(built)
@@ -361,9 +371,10 @@ def test_sigterm_removes_scratch_files(built, peoples_daily):
         [sys.executable, "-m", "newword.cli", "discover", str(big), "--db", "w.duckdb", "--output", "lex.tsv"],
         cwd=built, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
-    time.sleep(2.5)
+    done_so_far = _after_step(proc, "sentences")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
+    err = done_so_far + err
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
     after = snapshot(built)
     assert after["w.duckdb"] == before["w.duckdb"] and after["lex.tsv"] == before["lex.tsv"]
