@@ -54,9 +54,7 @@ def lexicon_build(
     window_days: float | None = None,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
-    settings = from_options(
-        max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance
-    )
+    settings = from_options(max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance)
     options = IngestOptions(
         format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
     )

@@ -199,9 +199,7 @@ def lexicon_refresh(
         outcome = refresh.refresh(
             sources,
             where,
-            from_options(
-                max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance
-            ),
+            from_options(max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance),
             IngestOptions(
                 format=format,
                 text_field=text_field,

@@ -135,7 +135,9 @@ def refresh(
             published = is_current(home, build)
             current = home.current()
             if published and new_documents == 0:
-                return Outcome(None, 0, f"no new documents; {current.id if current else 'nothing'} stays current", set_aside=aside)
+                return Outcome(
+                    None, 0, f"no new documents; {current.id if current else 'nothing'} stays current", set_aside=aside
+                )
             for step in pipeline.STAGES[1:]:
                 call(step, pipeline.run_step, build, step, mapper)
             call("run", pipeline.record_run, build)

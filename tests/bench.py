@@ -662,7 +662,11 @@ def main() -> None:
             text = path.read_text(encoding="utf-8")
             ours = best("newword", str(path), args.times, args.mode)
             # the topwords mode's plain-Python reference takes hours at this size: it is timed against the reference mode
-            ref = best("newword", str(path), args.times, "reference") if args.mode == "topwords" else best("reference", str(path), args.times, args.mode)
+            ref = (
+                best("newword", str(path), args.times, "reference")
+                if args.mode == "topwords"
+                else best("reference", str(path), args.times, args.mode)
+            )
             if args.mode == "reference" and ours["lexicon"] != ref["lexicon"]:
                 raise SystemExit(f"bench: the lexicons differ on {name}: newword {ours['words']} words, reference {ref['words']}")
             for line in table(Path(name).name, path.stat().st_size / 1e6, len(text), ours, ref):

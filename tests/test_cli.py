@@ -102,7 +102,9 @@ def test_sql_formats(built):
     assert tsv_out[1] == f"{word}\t{count}"
     js = json.loads(run_newword("sql", query, "--db", "w.duckdb", "--format", "json", cwd=built).stdout)
     assert len(js) == 2 and js[0] == {"word": word, "count": int(count)}
-    scores = run_newword("sql", "SELECT significance / 3 AS s FROM lexicon LIMIT 5", "--db", "w.duckdb", "--format", "json", cwd=built)
+    scores = run_newword(
+        "sql", "SELECT significance / 3 AS s FROM lexicon LIMIT 5", "--db", "w.duckdb", "--format", "json", cwd=built
+    )
     assert all(row["s"] == round(row["s"], 4) for row in json.loads(scores.stdout))  # the rounding of every output
 
 
@@ -123,7 +125,17 @@ def test_empty_lexicon_names_the_threshold_nothing_passed(tmp_path):
     path = tmp_path / "flat.txt"
     path.write_text("甲乙\n乙甲\n" * 30, encoding="utf-8")  # every 2-gram as likely as chance
     done = run_newword(
-        "discover", str(path), "--db", "w.duckdb", "--output", "", "--min-count", "2", "--mode", "reference", "--keep-duplicates",
+        "discover",
+        str(path),
+        "--db",
+        "w.duckdb",
+        "--output",
+        "",
+        "--min-count",
+        "2",
+        "--mode",
+        "reference",
+        "--keep-duplicates",
         cwd=tmp_path,
     )
     assert done.returncode == 0 and "passed --min-cohesion 2:5,3:25,4:125" in done.stderr, done.stderr

@@ -69,8 +69,18 @@ def test_every_command_is_documented_with_help():
 @pytest.mark.parametrize(
     "table",
     [
-        "documents", "sentences", "ngram_counts", "cohesion", "sentence_types", "word_sentences", "word_scores",
-        "word_examples", "cut", "candidates", "lexicon", "run",
+        "documents",
+        "sentences",
+        "ngram_counts",
+        "cohesion",
+        "sentence_types",
+        "word_sentences",
+        "word_scores",
+        "word_examples",
+        "cut",
+        "candidates",
+        "lexicon",
+        "run",
     ],
 )
 def test_every_table_is_documented(table):

@@ -224,7 +224,9 @@ def test_a_glob_through_a_symlink_loop_reads_each_file_once(tmp_path, peoples_da
     write_lines(folder / "a.txt", peoples_daily[:1000])
     os.symlink(".", folder / "again")  # loop/again/again/... is loop itself
     for source in ("loop/**/*.txt", "loop"):
-        done = run_newword("discover", source, "--db", "w.duckdb", "--output", "", "--min-count", "5", "--keep-duplicates", cwd=tmp_path)
+        done = run_newword(
+            "discover", source, "--db", "w.duckdb", "--output", "", "--min-count", "5", "--keep-duplicates", cwd=tmp_path
+        )
         assert done.returncode == 0, done.stderr
         assert "from 1,000 documents" in done.stdout, (source, done.stdout)
 

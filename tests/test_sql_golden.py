@@ -623,7 +623,9 @@ def test_version_new_words_are_first_published_and_not_known(con, tmp_path):
         return str(path)
 
     old = lexicon(tmp_path / "old.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
-    new = lexicon(tmp_path / "new.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False), ("朋友圈", 7, 3, False), ("支付", 20, 2, True)])
+    new = lexicon(
+        tmp_path / "new.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False), ("朋友圈", 7, 3, False), ("支付", 20, 2, True)]
+    )
     values = {"old_path": old, "new_path": new, "limit": None}
     assert sqlfiles.query(con, "version_new_words", values) == [("朋友圈", 7, 3), ("微信", 5, 2)]
     assert sqlfiles.query(con, "version_new_words", {**values, "limit": 1}) == [("朋友圈", 7, 3)]
@@ -767,7 +769,12 @@ def test_word_examples_show_the_word_in_its_document(con):
           [(1, "我用微信付款", 2, 6), (2, "微信", 1, 2), (3, "他不用微信", 1, 5), (4, "微信好", 1, 3), (5, "长微信", 1, 3)])  # fmt: skip
     table(con, "cut", "sentence_id BIGINT, sentence_occurrences BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
           [(1, 2, 3, "微信", 2), (2, 1, 1, "微信", 2), (3, 1, 4, "微信", 2), (4, 1, 1, "微信", 2), (5, 1, 2, "微信", 2)])  # fmt: skip
-    table(con, "sentences", "doc_id BIGINT, sentence VARCHAR", [(7, "我用微信付款"), (8, "我用微信付款"), (9, "微信"), (9, "他不用微信")])
+    table(
+        con,
+        "sentences",
+        "doc_id BIGINT, sentence VARCHAR",
+        [(7, "我用微信付款"), (8, "我用微信付款"), (9, "微信"), (9, "他不用微信")],
+    )
     table(con, "documents", "doc_id BIGINT, source VARCHAR, locator VARCHAR, text VARCHAR", [
         (7, "a.txt", "line 1", "今天，我用微信付款。"), (8, "a.txt", "line 2", "我用微信付款"), (9, "b.txt", "line 1", "微信！他不用微信"),
     ])  # fmt: skip
@@ -800,5 +807,7 @@ def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
     table(con, "known_words", "word VARCHAR", [("共和国",)])
     sqlfiles.materialise(con, "word_lexicon", {}, table="lexicon")
-    got = rows(con, "SELECT word, count, length, cohesion, is_known, significance, occurrences, left_variety, right_variety FROM lexicon")
+    got = rows(
+        con, "SELECT word, count, length, cohesion, is_known, significance, occurrences, left_variety, right_variety FROM lexicon"
+    )
     assert got == [("中华", 21, 2, 9.0, False, 90.0, 30, 2, 2), ("共和国", 9, 3, None, True, 12.0, 10, 1, 1)]
