@@ -89,7 +89,7 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
         "(default 2:5,3:25,4:125; topwords mode only reports cohesion)",
     )
     algo.add_argument("--chars", choices=sorted(CHAR_CLASSES), default="cjk", help="character class of a sentence (default cjk)")
-    better = parser.add_argument_group("discovery mode (see README: Quality)")
+    better = parser.add_argument_group("discovery mode (see docs/algorithm.md)")
     better.add_argument(
         "--mode",
         choices=MODES,

@@ -1,6 +1,6 @@
 """Score discovery and segmentation against a gold segmentation (newword evaluate).
 
-Protocol (README: Quality):
+Protocol (docs/quality.md):
 1. Read the gold file: one line per line of text, words separated by whitespace, each either a
    plain word or PKU `word/POS` (People's Daily style, `[...]`/`]nt` brackets allowed). Each word
    is NFKC-normalised, as the pipeline normalises documents.

@@ -617,13 +617,12 @@ def write_staging(
                 on_source(index, source)
             if options.date_field and source.format not in ("jsonl", "json", "csv", "tsv"):
                 raise NewwordError(f"{source.name}: --date-field works with JSON Lines, JSON, CSV and TSV, not {source.format}")
-            if set_aside is None:
-                documents, characters = _stage(source, options, normalise, out, documents, characters)
-                continue
             before = out.tell()
             try:
                 documents, characters = _stage(source, options, normalise, out, documents, characters)
             except NewwordError as error:
+                if set_aside is None:
+                    raise
                 out.seek(before)
                 out.truncate()
                 set_aside(source, error)

@@ -1,6 +1,6 @@
 """The discovery pipeline: ingest, then the steps of algorithm.md as the SQL files in sql/.
 
-Stages (the same names in SQL files, tables, flow tasks and the README):
+Stages (the same names in SQL files, tables, flow tasks and docs/algorithm.md):
 documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon.
 
 A build writes into a private temporary warehouse beside the target; only a build that ends well
@@ -71,7 +71,6 @@ class Build:
             "max_n": self.settings.max_n,
             "mode": self.settings.mode,
             "segment_min_count": self.settings.segment_min_count,
-            "pieces_path": str(self.workdir / "pieces.tsv"),
             "min_count": self.settings.min_count,
             "pattern": self.settings.pattern,
             "non_class_pattern": self.settings.non_class_pattern,
