@@ -115,7 +115,7 @@ def publish_artifacts(outcome: refresh.Outcome, home: Home) -> None:
     earlier = [v for v in home.versions() if v.id < version.id]
     previous = earlier[-1] if earlier else None
     columns, not_known = publish.lexicon_rows(version, limit=20, new_only=True)
-    new_here = publish.new_words(version, previous)
+    new_here = publish.new_words(version, earlier)
     markdown = "\n".join(
         [
             f"# Lexicon {version.id}",

@@ -515,9 +515,7 @@ def _report(args: argparse.Namespace) -> int:
 
     home = _home(args)
     version = _verified(home, args.version)
-    versions = home.versions()
-    index = [v.id for v in versions].index(version.id)
-    previous = versions[index - 1].path if index > 0 else None
+    versions = [(v.id, v.path) for v in home.versions() if v.id <= version.id]
     target = Path(args.output) if args.output else version.path / "report.html"
     if target.is_dir():
         raise NewwordError(f"{target}: is a folder; --output takes a file name")
@@ -525,7 +523,7 @@ def _report(args: argparse.Namespace) -> int:
         from newword.home import check_output
 
         check_output(target, "--output")
-        report.write(version.path, target, previous)
+        report.write(version.path, target, versions)
     print(target)
     return 0
 

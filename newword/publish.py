@@ -59,15 +59,18 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
     scratch.mkdir()
     con = warehouse.connect(build.scratch_db, read_only=True)
     try:
-        con.sql(sqlfiles.text("lexicon_export"), params={"limit": None, "min_length": 1, "new_only": False}).write_parquet(
-            str(scratch / "lexicon.parquet")
-        )
+        con.sql(sqlfiles.text("lexicon_file")).write_parquet(str(scratch / "lexicon.parquet"))
+        files = ["lexicon.parquet", "lexicon.tsv", "ngram_counts.parquet", "vocabulary.parquet", "validation.json"]
+        if sqlfiles.exists(con, "word_examples"):  # topwords mode: where each word is used
+            con.sql(sqlfiles.text("word_examples_file")).write_parquet(str(scratch / "word_examples.parquet"))
+            files.append("word_examples.parquet")
         con.sql(sqlfiles.text("ngram_counts_export")).write_parquet(str(scratch / "ngram_counts.parquet"))
         con.sql(sqlfiles.text("vocabulary"), params=sqlfiles.bind("vocabulary", build.parameters())).write_parquet(
             str(scratch / "vocabulary.parquet")
         )
         documents, document_characters, characters, content_hash = sqlfiles.query(con, "corpus_fingerprint")[0]
         rows = {"lexicon": sqlfiles.row_count(con, "lexicon"), "ngram_counts": sqlfiles.row_count(con, "ngram_counts")}
+        known_words = sqlfiles.row_count(con, "known_words") if sqlfiles.exists(con, "known_words") else 0
     finally:
         con.close()
     write_lexicon_tsv(build.scratch_db, scratch / "lexicon.tsv")
@@ -81,6 +84,7 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         "code_version": code_version(),
         "parameters": json.loads(build.settings.to_json()),
         "ingest": {"to_simplified": build.ingest.to_simplified},
+        "known_words": {"source": _known_words_source(build, previous), "words": known_words},
         "window": None
         if build.window_days is None
         else {"days": build.window_days, "start": build.window_start, "date_field": build.ingest.date_field},
@@ -93,13 +97,10 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
         },
         "rows": rows,
         "validation": report.summary(),
-        "files": {
-            name: _sha256(scratch / name)
-            for name in ("lexicon.parquet", "lexicon.tsv", "ngram_counts.parquet", "vocabulary.parquet", "validation.json")
-        },
+        "files": {name: _sha256(scratch / name) for name in files},
     }
     (scratch / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    html_report.write(scratch, scratch / "report.html", previous.path if previous else None)
+    html_report.write(scratch, scratch / "report.html", [(v.id, v.path) for v in home.versions()], links_relative=True)
     fsync_tree(scratch)
     failpoints.reach("publish:before-warehouse")
     # The corpus first: a crash after this leaves a warehouse ahead of the current version, which
@@ -112,6 +113,13 @@ def publish(home: Home, build: Build, report: Report, new_documents: int) -> Ver
     failpoints.reach("publish:after-rename")
     shutil.rmtree(staging_root, ignore_errors=True)
     return Version(version_id, target)
+
+
+def _known_words_source(build: Build, previous: Version | None) -> str | None:
+    """Where the known words came from: this build's --known-words, else the list the home kept."""
+    if build.known_words is not None:
+        return build.known_words if build.known_words == "jieba" else str(Path(build.known_words).resolve())
+    return previous.manifest.get("known_words", {}).get("source") if previous else None
 
 
 def adopt_warehouse(home: Home, build: Build) -> None:
@@ -166,32 +174,33 @@ def lexicon_rows(version: Version, limit: int | None = None, new_only: bool = Fa
         con.close()
 
 
-def _between(name: str, old: Version, new: Version, **values) -> list[tuple]:
-    """Rows of a statement in sql/exports/ that compares two versions' lexicon.parquet files."""
+def diff(old: Version, new: Version, include_changed: bool = False) -> list[tuple]:
     con = duckdb.connect()
     try:
-        return sqlfiles.query(con, name, {"old_path": str(old.lexicon_parquet), "new_path": str(new.lexicon_parquet), **values})
+        values = {"old_path": str(old.lexicon_parquet), "new_path": str(new.lexicon_parquet), "include_changed": include_changed}
+        return sqlfiles.query(con, "version_diff", values)
     finally:
         con.close()
 
 
-def diff(old: Version, new: Version, include_changed: bool = False) -> list[tuple]:
-    return _between("version_diff", old, new, include_changed=include_changed)
-
-
-def new_words(version: Version, previous: Version | None, limit: int | None = None) -> list[tuple]:
-    """(word, count, length) of the words first published in `version` and not known, most used first
-    (every word not known, for a first version)."""
-    if previous is None:
+def new_words(version: Version, earlier: list[Version], limit: int | None = None) -> list[tuple]:
+    """(word, count, length) of the words first published in `version` (in none of the `earlier`
+    versions) and not known, most used first (every word not known, for a first version)."""
+    if not earlier:
         return [(word, count, length) for word, count, length, *_ in lexicon_rows(version, limit, new_only=True)[1]]
-    return _between("version_new_words", previous, version, limit=limit)
+    con = duckdb.connect()
+    try:
+        values = {"new_path": str(version.lexicon_parquet), "earlier_paths": [str(v.lexicon_parquet) for v in earlier]}
+        return sqlfiles.query(con, "version_new_words", {**values, "limit": limit})
+    finally:
+        con.close()
 
 
 def reader(home: Home) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with views over the published Parquet files: never blocked by a refresh.
 
-    lexicon, ngram_counts: the current version; lexicon_versions, ngram_counts_versions: every
-    version, with a `version` column; versions: one row per manifest."""
+    lexicon, ngram_counts, word_examples (topwords mode): the current version; lexicon_versions,
+    ngram_counts_versions: every version, with a `version` column; versions: one row per manifest."""
     versions = home.versions()
     if not versions:
         raise NewwordError(f"{home.path}: no published versions (run `newword refresh` first)")
@@ -199,9 +208,12 @@ def reader(home: Home) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.read_parquet(str(folders[-1] / "lexicon.parquet")).create_view("lexicon")
     con.read_parquet(str(folders[-1] / "ngram_counts.parquet")).create_view("ngram_counts")
+    if (folders[-1] / "word_examples.parquet").exists():
+        con.read_parquet(str(folders[-1] / "word_examples.parquet")).create_view("word_examples")
     for table in ("lexicon", "ngram_counts"):
         files = [str(folder / f"{table}.parquet") for folder in folders]
-        con.read_parquet(files, hive_partitioning=True).create_view(f"{table}_versions")
+        # union_by_name: a topwords version's lexicon has more columns than a reference one's
+        con.read_parquet(files, hive_partitioning=True, union_by_name=True).create_view(f"{table}_versions")
     con.read_json([str(folder / "manifest.json") for folder in folders], format="auto").create_view("versions")
     return con
 

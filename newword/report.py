@@ -1,46 +1,191 @@
-"""The data-team report: one self-contained HTML page per version (no scripts, styles, fonts or
-images from anywhere else; charts are inline SVG). Written next to every published version as
-report.html, and on demand by `newword report VERSION`."""
+"""The data-team report: one self-contained HTML page per version, rendered from
+newword/templates/report.html.j2. Nothing is loaded from anywhere else: charts are inline SVG and the
+few lines of script that sort and search the tables are in the page. Written next to every published
+version as report.html, and on demand by `newword report VERSION`."""
 
 from __future__ import annotations
 
-import html
 import json
+import math
 from pathlib import Path
 
 import duckdb
+import jinja2
 
 from newword import sqlfiles
 
-TOP = 50
-CHANGES = 20
-STYLE = """
-body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222}
-h1{margin-bottom:.2em} h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.5em 0} td,th{padding:.2em .7em;border-bottom:1px solid #eee;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em}
-.card b{display:block;font-size:1.5em} .cols{display:flex;gap:2em;flex-wrap:wrap}
-.ok{color:#1a7f37} .bad{color:#c62828;font-weight:bold} svg text{font-size:11px;fill:#333}
-"""
+TOP = 50  # rows of the word tables
+HISTORY = 300  # words followed across versions
+EXAMPLES = 3
+MIN_CHANGE_COUNT = 10  # rising and falling: a word's larger count must reach this
+MIN_LOG_LIKELIHOOD = 10.83  # and its G2 this (p < 0.001)
+FILES = ("lexicon.tsv", "lexicon.parquet", "word_examples.parquet", "ngram_counts.parquet", "vocabulary.parquet")
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_TEMPLATES.filters["n"] = lambda value: "" if value is None else f"{value:,}"
+_TEMPLATES.filters["share"] = lambda value: "" if value is None else f"{value * 100:.4f}%"
+_TEMPLATES.filters["score"] = lambda value: "" if value is None or math.isnan(value) else f"{value:,.1f}"
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+def render(version_dir: Path, versions: list[tuple[str, Path]], links_relative: bool = True) -> str:
+    """The report of the version whose files are in `version_dir` (before or after publishing).
+    `versions`: (id, folder) of every version up to this one, oldest first (this one may be missing
+    while it is being published). Links to the version's files are relative to the page when the
+    page sits in `version_dir`, absolute otherwise."""
+    manifest = _json(version_dir / "manifest.json")
+    validation = _json(version_dir / "validation.json")
+    this = manifest["version"]
+    earlier = [(vid, path) for vid, path in versions if vid < this]
+    every = [*earlier, (this, version_dir)]
+    lexicon = str(version_dir / "lexicon.parquet")
+    examples_file = version_dir / "word_examples.parquet"
+    con = duckdb.connect()
+    try:
+        columns = [d[0] for d in con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": lexicon}).fetchall()]
+        scores = con.execute("SELECT * FROM read_parquet($path) ORDER BY count DESC, word", {"path": lexicon})
+        names = [d[0] for d in scores.description]
+        words = {row[0]: dict(zip(names, row)) for row in scores.fetchall()}
+        not_known = [w for w in words.values() if not w["is_known"]]
+        if earlier:
+            values = {"new_path": lexicon, "earlier_paths": [str(p / "lexicon.parquet") for _, p in earlier], "limit": None}
+            first = [words[word] for word, *_ in sqlfiles.query(con, "version_new_words", values)]
+        else:
+            first = not_known
+        changes = []
+        if earlier:
+            changes = sqlfiles.query(
+                con,
+                "version_changes",
+                {
+                    "old_path": str(earlier[-1][1] / "lexicon.parquet"),
+                    "new_path": lexicon,
+                    "min_count": MIN_CHANGE_COUNT,
+                    "min_log_likelihood": MIN_LOG_LIKELIHOOD,
+                },
+            )
+        paths = {"paths": [str(p / "lexicon.parquet") for _, p in every], "versions": [vid for vid, _ in every]}
+        trends = sqlfiles.query(con, "version_trends", paths)
+        followed = _followed(first, not_known, changes)
+        history = sqlfiles.query(con, "word_history", {**paths, "words": followed})
+        distribution = sqlfiles.query(con, "lexicon_distribution", {"path": lexicon})
+        examples = {}
+        if examples_file.exists():
+            shown = [w["word"] for w in first[:TOP]] + [w["word"] for w in not_known[:TOP]]
+            for word, context, offset in con.execute(
+                "SELECT word, context, word_offset FROM read_parquet($path) WHERE list_contains($words, word) "
+                "ORDER BY word, example",
+                {"path": str(examples_file), "words": shown},
+            ).fetchall():
+                if len(examples.setdefault(word, [])) < EXAMPLES:
+                    left, right = context[: offset - 1], context[offset - 1 + len(word) :]
+                    # word_examples keeps up to 20 characters a side: fewer means the document ends there
+                    examples[word].append(("…" * (len(left) >= 20) + left, word, right + "…" * (len(right) >= 20)))
+    finally:
+        con.close()
 
-
-def _table(headers: list[str], rows: list[list[object]], numeric: set[int] | None = None) -> str:
-    numeric = numeric or set()
-    head = "".join(f'<th class="{"n" if i in numeric else ""}">{_e(h)}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"n" if i in numeric else ""}">{_e(v)}</td>' for i, v in enumerate(row)) + "</tr>"
-        for row in rows
+    manifests = {vid: _json(path / "manifest.json") for vid, path in earlier}
+    manifests[this] = manifest
+    by_version = {vid: (words_, not_known_, new_) for vid, words_, not_known_, new_ in trends}
+    version_ids = [vid for vid, _ in every]
+    series = {
+        "words": [by_version[v][0] for v in version_ids],
+        "new words (first published, not known)": [by_version[v][2] for v in version_ids],
+        "documents": [manifests[v]["corpus"]["documents"] for v in version_ids],
+        "characters": [manifests[v]["corpus"]["characters"] for v in version_ids],
+    }
+    counts_by_word: dict[str, dict[str, int]] = {}
+    for word, vid, count in history:
+        counts_by_word.setdefault(word, {})[vid] = count
+    charts = {name: [(b, n) for chart, b, n in distribution if chart == name] for name in ("length", "count", "cohesion")}
+    parameters = manifest["parameters"]
+    link = (lambda name: name) if links_relative else (lambda name: (version_dir / name).resolve().as_uri())
+    page = _TEMPLATES.get_template("report.html.j2").render(
+        manifest=manifest,
+        corpus=manifest["corpus"],
+        summary=validation["summary"],
+        checks=validation["checks"],
+        rows=manifest["rows"],
+        top=TOP,
+        words_total=len(words),
+        not_known=not_known[:TOP],
+        not_known_total=len(not_known),
+        first=first[:TOP],
+        first_total=len(first),
+        is_first_version=not earlier,
+        previous=earlier[-1][0] if earlier else None,
+        has_scores="significance" in columns,
+        has_examples=examples_file.exists(),
+        examples=examples,
+        changes={kind: [c for c in changes if c[0] == kind] for kind in ("rising", "falling", "gone")},
+        change_limit=TOP,
+        min_change_count=MIN_CHANGE_COUNT,
+        min_log_likelihood=MIN_LOG_LIKELIHOOD,
+        charts=[_line(name, version_ids, values) for name, values in series.items()],
+        versions=version_ids,
+        followed=set(followed),
+        history=[(word, [counts_by_word.get(word, {}).get(v) for v in version_ids]) for word in followed],
+        distributions=[
+            _bars("words by length (characters)", [str(b) for b, _ in charts["length"]], [n for _, n in charts["length"]]),
+            _bars(
+                "words by count (bars start at powers of 2)",
+                [_power(b) for b, _ in charts["count"]],
+                [n for _, n in charts["count"]],
+            ),
+            _bars(
+                "words by cohesion (bars start at powers of 2)",
+                [_power(b) for b, _ in charts["cohesion"]],
+                [n for _, n in charts["cohesion"]],
+            ),
+        ],
+        parameters=[(key, _setting(value)) for key, value in parameters.items()],
+        known_words=manifest.get("known_words"),
+        files=[(name, link(name)) for name in FILES if (version_dir / name).exists()]
+        + [("validation.json", link("validation.json")), ("manifest.json", link("manifest.json"))],
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return page
 
 
-def _bars(title: str, labels: list[str], values: list[int]) -> str:
-    """A bar chart as inline SVG."""
+def write(version_dir: Path, target: Path, versions: list[tuple[str, Path]], links_relative: bool | None = None) -> None:
+    """Render the report to `target` (written under a scratch name, then renamed)."""
+    if links_relative is None:
+        links_relative = target.resolve().parent == version_dir.resolve()
+    scratch = target.with_name(f".{target.name}.tmp")
+    scratch.write_text(render(version_dir, versions, links_relative), encoding="utf-8")
+    scratch.replace(target)
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _followed(first: list[dict], not_known: list[dict], changes: list[tuple]) -> list[str]:
+    """The words whose counts the page follows across versions: every word it lists, then the most
+    used words not known, up to HISTORY."""
+    picked = dict.fromkeys(
+        [w["word"] for w in first[:TOP]] + [c[1] for c in changes if c[0] != "gone"][: 2 * TOP] + [w["word"] for w in not_known]
+    )
+    return list(picked)[:HISTORY]
+
+
+def _setting(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def _power(bucket: int) -> str:
+    low = 2**bucket
+    return f"{low:g}" if bucket < 14 else f"2^{bucket}"
+
+
+def _bars(title: str, labels: list[str], values: list[int]) -> dict:
+    """A bar chart's geometry (the template draws it as inline SVG)."""
     width, height, left, bottom = 520, 200, 40, 40
     peak = max(values) if values else 1
     step = (width - left - 10) / max(len(values), 1)
@@ -48,139 +193,38 @@ def _bars(title: str, labels: list[str], values: list[int]) -> str:
     for i, (label, value) in enumerate(zip(labels, values)):
         h = (height - bottom - 20) * value / peak
         x = left + i * step
-        y = height - bottom - h
         bars.append(
-            f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{max(step - 4, 1):.1f}" height="{h:.1f}" fill="#4a78b5"><title>{_e(label)}: {value:,}</title></rect>'
-            f'<text x="{x + step / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle">{_e(label)}</text>'
-            f'<text x="{x + step / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{value:,}</text>'
+            {
+                "x": x + 2,
+                "y": height - bottom - h,
+                "w": max(step - 4, 1),
+                "h": h,
+                "cx": x + step / 2,
+                "label": label,
+                "value": value,
+            }
         )
-    return (
-        f'<figure><svg width="{width}" height="{height}" role="img" aria-label="{_e(title)}">'
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#999"/>{"".join(bars)}'
-        f"</svg><figcaption>{_e(title)}</figcaption></figure>"
-    )
+    return {"title": title, "width": width, "height": height, "left": left, "base": height - bottom, "bars": bars}
 
 
-def _power_label(bucket: int) -> str:
-    low = 2**bucket
-    return f"{low:g}" if bucket < 14 else f"2^{bucket}"
-
-
-def render(version_dir: Path, previous_dir: Path | None = None) -> str:
-    """The report of the version whose files are in `version_dir` (before or after publishing)."""
-    manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
-    validation = json.loads((version_dir / "validation.json").read_text(encoding="utf-8"))
-    lexicon = str(version_dir / "lexicon.parquet")
-    con = duckdb.connect()
-    try:
-        _, unknown = _rows(con, "version_lexicon", {"path": lexicon, "limit": None, "new_only": True})
-        new_words = unknown[:TOP]
-        distribution = sqlfiles.query(con, "lexicon_distribution", {"path": lexicon})
-        changes = []
-        if previous_dir is not None:
-            changes = sqlfiles.query(
-                con, "version_changes", {"old_path": str(previous_dir / "lexicon.parquet"), "new_path": lexicon}
-            )
-    finally:
-        con.close()
-
-    corpus, params, rows = manifest["corpus"], manifest["parameters"], manifest["rows"]
-    summary = validation["summary"]
-    new_count = sum(1 for c in changes if c[0] == "new")
-    cards = [
-        ("words", f"{rows['lexicon']:,}"),
-        ("new words (not known)", f"{len(unknown):,}"),
-        ("documents", f"{corpus['documents']:,}"),
-        ("new documents", f"{corpus['new_documents']:,}"),
-        ("characters", f"{corpus['characters']:,}"),
-        ("checks passed", f"{summary['passed']}/{summary['expectations']}"),
-    ]
-    parts = [
-        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">',
-        f"<title>newword {_e(manifest['version'])}</title><style>{STYLE}</style></head><body>",
-        f"<h1>Lexicon {_e(manifest['version'])}</h1>",
-        f"<p>Published {_e(manifest['created_at'])} · previous version {_e(manifest['previous_version'] or 'none')} · code {_e(manifest['code_version'])}</p>",
-        '<div class="cards">' + "".join(f'<div class="card"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in cards) + "</div>",
-        "<h2>Corpus and parameters</h2>",
-        _table(
-            ["", ""],
-            [
-                ["documents", f"{corpus['documents']:,} ({corpus['new_documents']:,} new in this version)"],
-                ["characters in sentences", f"{corpus['characters']:,}"],
-                ["corpus fingerprint (SHA-256)", corpus["content_hash"]],
-                ["max_n", params["max_n"]],
-                ["min_count", params["min_count"]],
-                ["min_cohesion", ", ".join(f"{k}:{v:g}" for k, v in params["min_cohesion"].items())],
-                ["character class", params["chars"]],
-                ["n-grams kept", f"{rows['ngram_counts']:,}"],
-            ],
-        ),
-        f"<h2>Top new words</h2><p>The {min(TOP, len(new_words))} most frequent words not in the known-words list.</p>",
-        _table(
-            ["#", "word", "count", "length", "cohesion"],
-            [[i, w, f"{c:,}", n, "" if s is None else f"{s:,.1f}"] for i, (w, c, n, s, _) in enumerate(new_words, 1)],
-            numeric={0, 2, 3, 4},
-        ),
-        "<h2>What changed since the previous version</h2>",
-    ]
-    if previous_dir is None:
-        parts.append("<p>This is the first version.</p>")
-    else:
-        parts.append(
-            f'<p>{new_count:,} new, {sum(1 for c in changes if c[0] == "gone"):,} gone; rising and falling compare each word\'s share of all word occurrences.</p><div class="cols">'
-        )
-        for kind, title in (("new", "New"), ("gone", "Gone"), ("rising", "Rising"), ("falling", "Falling")):
-            picked = [c for c in changes if c[0] == kind]
-            if kind in ("rising", "falling"):
-                picked.sort(key=lambda c: (c[4] if kind == "falling" else -c[4], c[1]))
-            shown = [[c[1], "" if c[2] is None else f"{c[2]:,}", "" if c[3] is None else f"{c[3]:,}"] for c in picked[:CHANGES]]
-            parts.append(
-                f"<div><h3>{title} ({len(picked):,})</h3>{_table(['word', 'before', 'now'], shown, numeric={1, 2})}</div>"
-            )
-        parts.append("</div>")
-    charts = {name: [(b, n) for chart, b, n in distribution if chart == name] for name in ("length", "count", "cohesion")}
-    parts += [
-        '<h2>Distributions</h2><div class="cols">',
-        _bars("words by length (characters)", [str(b) for b, _ in charts["length"]], [n for _, n in charts["length"]]),
-        _bars(
-            "words by count (bars start at powers of 2)",
-            [_power_label(b) for b, _ in charts["count"]],
-            [n for _, n in charts["count"]],
-        ),
-        _bars(
-            "words by cohesion (bars start at powers of 2)",
-            [_power_label(b) for b, _ in charts["cohesion"]],
-            [n for _, n in charts["cohesion"]],
-        ),
-        "</div>",
-        (
-            f"<h2>Validation</h2><p>{summary['passed']} of {summary['expectations']} expectations passed on the full tables "
-            f"({', '.join(f'{k} {v:,} rows' for k, v in summary['rows_validated'].items())}).</p>"
-        ),
-        _table(
-            ["suite", "expectation", "result", "rows"],
-            [
-                [
-                    c["suite"],
-                    c["description"],
-                    "passed" if c["success"] else "FAILED",
-                    "" if c["element_count"] is None else f"{c['element_count']:,}",
-                ]
-                for c in validation["checks"]
-            ],
-            numeric={3},
-        ),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
-
-
-def _rows(con, name: str, values: dict) -> tuple[list[str], list[tuple]]:
-    cursor = con.execute(sqlfiles.text(name), sqlfiles.bind(name, values))
-    return [d[0] for d in cursor.description], cursor.fetchall()
-
-
-def write(version_dir: Path, target: Path, previous_dir: Path | None = None) -> None:
-    scratch = target.with_name(f".{target.name}.tmp")
-    scratch.write_text(render(version_dir, previous_dir), encoding="utf-8")
-    scratch.replace(target)
+def _line(title: str, labels: list[str], values: list[int]) -> dict:
+    """A line chart's geometry: one point per version."""
+    width, height, left, bottom, top = 250, 160, 56, 34, 16
+    peak = max(values) if values and max(values) > 0 else 1
+    step = (width - left - 20) / max(len(values) - 1, 1)
+    points = []
+    for i, (label, value) in enumerate(zip(labels, values)):
+        x = left + (i * step if len(values) > 1 else (width - left - 20) / 2)
+        y = height - bottom - (height - bottom - top) * value / peak
+        points.append({"x": x, "y": y, "label": label, "value": value})
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "left": left,
+        "base": height - bottom,
+        "top": top,
+        "peak": peak,
+        "points": points,
+        "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']:.1f},{p['y']:.1f}" for i, p in enumerate(points)),
+    }

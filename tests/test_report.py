@@ -9,6 +9,7 @@ import contextlib
 import functools
 import http.server
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -32,25 +33,65 @@ def home(tmp_path_factory, peoples_daily):
     folder = tmp_path_factory.mktemp("report")
     known = folder / "known.txt"
     known.write_text("中国\n发展\n工作\n", encoding="utf-8")
-    first = write_lines(folder / "a.txt", peoples_daily[:2500])
-    second = write_lines(folder / "b.txt", peoples_daily[2500:5000])
-    for source, extra in ((first, ["--known-words", str(known)]), (second, [])):
+    parts = [write_lines(folder / f"{i}.txt", peoples_daily[i * 2500 : (i + 1) * 2500]) for i in range(3)]
+    for i, source in enumerate(parts):
+        extra = ["--known-words", str(known)] if i == 0 else []
         done = run_newword("refresh", str(source), "--home", str(folder / "home"), "--min-count", "5", *extra)
         assert done.returncode == 0, done.stderr
     return folder / "home"
 
 
+VERSIONS = ("version=v000001", "version=v000002", "version=v000003")
+
+
 def test_every_refresh_writes_a_self_contained_report(home):
-    for version in ("version=v000001", "version=v000002"):
+    for version in VERSIONS:
         page = (home / "versions" / version / "report.html").read_text(encoding="utf-8")
-        for outside in ("http://", "https://", "<script", "<link", "@import", "url(", "<img"):
+        for outside in ("http://", "https://", "<script src", "<link", "@import", "url(", "<img", "<iframe"):
             assert outside not in page, outside
-        assert "<svg" in page
+        assert "<svg" in page and page.count("<script>") == 1  # the page's own few lines: sort and search
+        links = re.findall(r'href="([^"#]+)"', page)
+        assert "lexicon.tsv" in links and "lexicon.parquet" in links and "word_examples.parquet" in links
+        assert all((home / "versions" / version / link).is_file() for link in links), links
+
+
+def test_report_lists_what_the_version_published(home):
+    manifest = json.loads((home / "versions" / "version=v000003" / "manifest.json").read_text(encoding="utf-8"))
+    page = (home / "versions" / "version=v000003" / "report.html").read_text(encoding="utf-8")
+    for key in manifest["parameters"]:  # the mode and every setting of it
+        assert f"<th>{key}</th>" in page, key
+    # the three known words, and their traditional spellings (中國, 發展)
+    assert manifest["parameters"]["mode"] == "topwords" and manifest["known_words"]["words"] == 5
+    assert manifest["known_words"]["source"].endswith("known.txt")  # kept from the first refresh
+    assert f"{manifest['known_words']['words']} words from {manifest['known_words']['source']}" in page
+    assert manifest["code_version"] in page
+
+
+def test_new_words_are_first_published_in_the_version(home):
+    """The report's "new in this version" equals the words of its lexicon that are in no earlier one
+    and not known, read from the Parquet files with plain Python."""
+    import pyarrow.parquet as pq
+
+    lexicons = [pq.read_table(home / "versions" / v / "lexicon.parquet").to_pylist() for v in VERSIONS]
+    earlier = {row["word"] for lexicon in lexicons[:2] for row in lexicon}
+    expected = sorted(
+        (row for row in lexicons[2] if not row["is_known"] and row["word"] not in earlier), key=lambda r: (-r["count"], r["word"])
+    )
+    done = run_newword("sql", "--home", str(home), "--format", "json",
+                       "SELECT word FROM lexicon WHERE NOT is_known AND word NOT IN "
+                       "(SELECT word FROM lexicon_versions WHERE version < 'v000003') ORDER BY count DESC, word")  # fmt: skip
+    assert [r["word"] for r in json.loads(done.stdout)] == [r["word"] for r in expected]
+    page = (home / "versions" / "version=v000003" / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('id="new-words"') : page.index('id="changes"')]
+    assert re.findall(r'<td class="w"><a href="#h-[^"]+" title="counts across versions">([^<]+)</a>', section) == [
+        r["word"] for r in expected[:50]
+    ]
+    assert f"<b>{len(expected):,}</b>new in this version, not known" in page
 
 
 def test_report_command(home, tmp_path):
     done = run_newword("report", "latest", "--home", str(home))
-    assert done.returncode == 0 and done.stdout.strip().endswith("version=v000002/report.html")
+    assert done.returncode == 0 and done.stdout.strip().endswith("version=v000003/report.html")
     target = tmp_path / "r.html"
     assert run_newword("report", "1", "--home", str(home), "--output", str(target)).returncode == 0
     assert "This is the first version." in target.read_text(encoding="utf-8")
@@ -128,7 +169,7 @@ def serve(folder):
 
 
 def test_report_renders_offline_in_headless_chromium(home, tmp_path):
-    version = home / "versions" / "version=v000002"
+    version = home / "versions" / "version=v000003"
     manifest = json.loads((version / "manifest.json").read_text())
     top_new = run_newword("export", "latest", "--format", "txt", "--new-only", "--home", str(home)).stdout.split()[:5]
     with serve(version) as base, chromium(tmp_path) as page:
@@ -136,10 +177,33 @@ def test_report_renders_offline_in_headless_chromium(home, tmp_path):
         page.call("Page.enable")
         page.call("Page.navigate", url=f"{base}/report.html")
         page.wait_for("Page.loadEventFired")
-        text = page.call("Runtime.evaluate", expression="document.body.innerText", returnByValue=True)["result"]["value"]
-        charts = page.call("Runtime.evaluate", expression="document.querySelectorAll('svg rect').length", returnByValue=True)[
-            "result"
-        ]["value"]
+
+        def js(expression: str):
+            return page.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
+
+        text = js("document.body.innerText")
+        bars = js("document.querySelectorAll('svg rect').length")
+        points = js("Array.from(document.querySelectorAll('figure.trend')).map(f => f.querySelectorAll('circle.point').length)")
+        # each example of the new words holds its row's word, highlighted
+        examples = js("""Array.from(document.querySelectorAll('#new-words tbody tr')).map(row => [
+            row.cells[1].textContent, Array.from(row.querySelectorAll('.example')).map(e => [e.textContent, e.querySelector('mark').textContent])])""")
+        # searching: type into the box; the rows without the text are hidden
+        word = examples[3][0]
+        js("document.querySelector('input[data-table=new-words]').focus()")
+        page.call("Input.insertText", text=word)
+        shown = js(
+            "Array.from(document.querySelectorAll('#new-words tbody tr')).filter(r => !r.hidden).map(r => r.cells[1].textContent)"
+        )
+        history = js(f"document.getElementById('h-{word}').innerText")
+        # sorting: a click on "length" sorts the rows by it, a second click reverses them
+        js("Array.from(document.querySelectorAll('#not-known-words th')).find(th => th.textContent === 'length').click()")
+        ascending = js(
+            "Array.from(document.querySelectorAll('#not-known-words tbody tr')).map(r => Number(r.cells[5].textContent))"
+        )
+        js("Array.from(document.querySelectorAll('#not-known-words th')).find(th => th.textContent.startsWith('length')).click()")
+        descending = js(
+            "Array.from(document.querySelectorAll('#not-known-words tbody tr')).map(r => Number(r.cells[5].textContent))"
+        )
         shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     requests = [e["params"]["request"]["url"] for e in page.events if e.get("method") == "Network.requestWillBeSent"]
     assert requests and all(url.startswith(base) for url in requests), requests  # nothing outside the page
@@ -149,18 +213,26 @@ def test_report_renders_offline_in_headless_chromium(home, tmp_path):
     screenshot.write_bytes(base64.b64decode(shot["data"]))
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000
 
-    assert "Lexicon v000002" in text
+    assert "Lexicon v000003" in text
     assert f"{manifest['rows']['lexicon']:,}" in text and f"{manifest['corpus']['documents']:,}" in text
     assert f"{manifest['validation']['passed']}/{manifest['validation']['expectations']}" in text
-    for word in top_new:
-        assert word in text
-    for section in (
-        "Top new words",
-        "What changed since the previous version",
-        "Rising",
-        "Falling",
-        "Distributions",
-        "Validation",
-    ):
+    for word_ in top_new:
+        assert word_ in text
+    for section in ("New in this version and not known", "Trends over versions", "What changed since the previous version",
+                    "Rising", "Falling", "Word counts across versions", "Most used words not known", "Distributions",
+                    "Corpus and parameters", "Validation"):  # fmt: skip
         assert section in text
-    assert charts > 10
+    assert bars > 10
+    assert points == [3, 3, 3, 3]  # words, new words, documents, characters: one point per version
+
+    assert examples and all(row_examples for _, row_examples in examples)
+    for row_word, row_examples in examples:
+        for context, marked in row_examples:
+            assert marked == row_word and row_word in context
+
+    assert word in shown and len(shown) < len(examples)
+    assert all(word in w for w in shown)
+    assert history.split()[0] == word and len(history.split()) == 4  # the word, then its count in each version
+
+    assert len(ascending) > 10 and ascending == sorted(ascending) and descending == sorted(ascending, reverse=True)
+    assert ascending != descending

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 import duckdb
 import numpy as np
@@ -614,35 +615,90 @@ def test_lexicon_distribution_buckets(con, tmp_path):
     ]
 
 
+def _words(con, path, rows):
+    table(con, "l", "word VARCHAR, count BIGINT, length INTEGER, is_known BOOLEAN", rows)
+    con.execute(f"COPY l TO '{path}' (FORMAT parquet)")
+    return str(path)
+
+
 @covers("version_new_words")
 def test_version_new_words_are_first_published_and_not_known(con, tmp_path):
-    def lexicon(path, rows):
-        con.execute("CREATE OR REPLACE TABLE l (word VARCHAR, count BIGINT, length INTEGER, is_known BOOLEAN)")
-        con.executemany("INSERT INTO l VALUES (?, ?, ?, ?)", rows)
-        con.execute(f"COPY l TO '{path}' (FORMAT parquet)")
-        return str(path)
-
-    old = lexicon(tmp_path / "old.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
-    new = lexicon(
-        tmp_path / "new.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False), ("朋友圈", 7, 3, False), ("支付", 20, 2, True)]
+    first = _words(con, tmp_path / "1.parquet", [("中华", 10, 2, False), ("微信", 3, 2, False)])
+    second = _words(con, tmp_path / "2.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
+    new = _words(
+        con,
+        tmp_path / "3.parquet",
+        [("中华", 12, 2, False), ("微信", 5, 2, False), ("朋友圈", 7, 3, False), ("支付", 20, 2, True)],
     )
-    values = {"old_path": old, "new_path": new, "limit": None}
-    assert sqlfiles.query(con, "version_new_words", values) == [("朋友圈", 7, 3), ("微信", 5, 2)]
-    assert sqlfiles.query(con, "version_new_words", {**values, "limit": 1}) == [("朋友圈", 7, 3)]
+    values = {"earlier_paths": [first, second], "new_path": new, "limit": None}
+    # 微信 is back after missing from the second version: not first published here
+    assert sqlfiles.query(con, "version_new_words", values) == [("朋友圈", 7, 3)]
+    assert sqlfiles.query(con, "version_new_words", {**values, "earlier_paths": [second]}) == [("朋友圈", 7, 3), ("微信", 5, 2)]
+    assert sqlfiles.query(con, "version_new_words", {**values, "earlier_paths": [second], "limit": 1}) == [("朋友圈", 7, 3)]
 
 
 @covers("version_changes")
-def test_version_changes_by_share(con, tmp_path):
-    old = _parquet(con, tmp_path / "old.parquet", [("中华", 10, 2, 7.0), ("人民", 10, 2, 8.0), ("国家", 5, 2, 6.0)])
-    new = _parquet(con, tmp_path / "new.parquet", [("中华", 30, 2, 7.0), ("人民", 10, 2, 8.0), ("微信", 10, 2, 60.0)])
-    got = {(c, w): (o, n) for c, w, o, n, _, _ in sqlfiles.query(con, "version_changes", {"old_path": old, "new_path": new})}
-    # shares: old 中华 .4, 人民 .4, 国家 .2; new 中华 .6, 人民 .2, 微信 .2
-    assert got == {
-        ("new", "微信"): (None, 10),
-        ("gone", "国家"): (5, None),
-        ("rising", "中华"): (10, 30),
-        ("falling", "人民"): (10, 10),
-    }
+def test_version_changes_are_significant_share_changes(con, tmp_path):
+    old = _words(con, tmp_path / "old.parquet", [("中华", 100, 2, False), ("人民", 100, 2, False), ("国家", 50, 2, False),
+                                                  ("北京", 300, 2, False), ("上海", 450, 2, False), ("稀有", 3, 2, False)])  # fmt: skip
+    new = _words(con, tmp_path / "new.parquet", [("中华", 400, 2, False), ("人民", 100, 2, False), ("微信", 10, 2, False),
+                                                  ("北京", 600, 2, False), ("上海", 880, 2, False), ("稀有", 9, 2, False)])  # fmt: skip
+    values = {"old_path": old, "new_path": new, "min_count": 10, "min_log_likelihood": 10.83}
+    got = {w: (c, o, n) for c, w, o, n, *_ in sqlfiles.query(con, "version_changes", values)}
+    # totals 1,003 -> 1,999: 中华 quadruples (rising); 北京 and 上海 about double (not significant);
+    # 人民 stays at 100 (its share halves, but an unchanged count is not listed); 稀有 3 -> 9 is under min_count
+    assert got == {"中华": ("rising", 100, 400), "国家": ("gone", 50, None)}
+    falling = _words(con, tmp_path / "falling.parquet", [("中华", 100, 2, False), ("人民", 60, 2, False), ("北京", 900, 2, False),
+                                                          ("上海", 940, 2, False)])  # fmt: skip
+    rows_ = sqlfiles.query(con, "version_changes", {**values, "new_path": falling})
+    row = next(r for r in rows_ if r[1] == "人民")
+    old_share, new_share = 100 / 1003, 60 / 2000
+    expected_old, expected_new = 1003 * 160 / 3003, 2000 * 160 / 3003
+    g2 = 2 * (100 * math.log(100 / expected_old) + 60 * math.log(60 / expected_new))
+    assert row[0] == "falling" and row[2:6] == (100, 60, old_share, new_share) and row[6] == pytest.approx(g2)
+    stricter = sqlfiles.query(con, "version_changes", {**values, "new_path": falling, "min_log_likelihood": g2 + 1})
+    assert "人民" not in {r[1] for r in stricter}
+
+
+@covers("version_trends")
+def test_version_trends_count_words_first_published(con, tmp_path):
+    first = _words(con, tmp_path / "1.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
+    second = _words(con, tmp_path / "2.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False), ("人民", 9, 2, True)])
+    third = _words(con, tmp_path / "3.parquet", [("中华", 12, 2, False), ("朋友圈", 7, 3, False), ("支付", 2, 2, False)])
+    got = sqlfiles.query(con, "version_trends", {"paths": [first, second, third], "versions": ["v000001", "v000002", "v000003"]})
+    assert got == [("v000001", 2, 1, 1), ("v000002", 3, 2, 1), ("v000003", 3, 3, 2)]
+
+
+@covers("word_history")
+def test_word_history_follows_words_across_versions(con, tmp_path):
+    first = _words(con, tmp_path / "1.parquet", [("中华", 10, 2, False), ("人民", 9, 2, True)])
+    second = _words(con, tmp_path / "2.parquet", [("中华", 12, 2, False), ("微信", 5, 2, False)])
+    values = {"paths": [first, second], "versions": ["v000001", "v000002"], "words": ["中华", "微信", "没有"]}
+    assert sqlfiles.query(con, "word_history", values) == [
+        ("中华", "v000001", 10),
+        ("中华", "v000002", 12),
+        ("微信", "v000002", 5),
+    ]
+
+
+@covers("lexicon_file")
+def test_lexicon_file_keeps_every_column(con):
+    table(con, "lexicon", "word VARCHAR, count BIGINT, length BIGINT, cohesion DOUBLE, is_known BOOLEAN, significance DOUBLE",
+          [("人民", 3, 2, 8.0, False, 12.5), ("中华", 9, 2, 7.0, True, 30.0), ("华人", 3, 2, None, False, 9.0)])  # fmt: skip
+    got = con.execute(sqlfiles.text("lexicon_file"))
+    assert [d[0] for d in got.description] == ["word", "count", "length", "cohesion", "is_known", "significance"]
+    assert got.fetchall() == [("中华", 9, 2, 7.0, True, 30.0), ("人民", 3, 2, 8.0, False, 12.5), ("华人", 3, 2, None, False, 9.0)]
+
+
+@covers("word_examples_file")
+def test_word_examples_file(con):
+    table(con, "word_examples", "word VARCHAR, example INTEGER, sentence_occurrences BIGINT, doc_id BIGINT, source VARCHAR, "
+          "locator VARCHAR, context VARCHAR, word_offset INTEGER",
+          [("微信", 2, 1, 7, "b.txt", "line 3", "用微信", 2), ("微信", 1, 4, 2, "a.txt", "line 1", "微信支付", 1)])  # fmt: skip
+    assert sqlfiles.query(con, "word_examples_file") == [
+        ("微信", 1, "微信支付", 1, 4, "a.txt", "line 1"),
+        ("微信", 2, "用微信", 2, 1, "b.txt", "line 3"),
+    ]
 
 
 @covers("sentence_types")
