@@ -11,12 +11,7 @@
 -- reading list elements by index only (DuckDB copies a whole list for each slice of it taken inside
 -- a lambda: quadratic on a long sentence), so the cost is linear in the sentence's length (no
 -- per-piece copy of the sentence, no substr at a far position, no sort across sentences).
--- Measured on 25 MB (7.3 M characters): 0.75 s with string windows matched against the cohesive
--- n-grams of their first two characters, 0.60 s with integer keys; on 5 MB 0.32 s with every
--- position's length in a list and a separator spliced in at each boundary not joined, 0.28 s with
--- the occurrences only (under half of the positions) chained.
--- Pieces of sentences up to 2,048 characters by substr: the statement on 5 MB 0.41 s to 0.37 s (best
--- of eight; medians 0.55 s to 0.45 s, a slow hour).
+-- Integer keys rather than string windows, and only the occurrences chained: both measured faster.
 -- No ORDER BY: an intermediate table, read by joins and GROUP BYs.
 WITH cohesive_keys AS (  -- the cohesive n-grams as keys: code points, 21 bits each, first character highest
     SELECT
@@ -143,7 +138,7 @@ SELECT
     unnest(starts) AS piece_start,
     -- A piece's text: substr, unless the sentence is long. substr finds a character position by reading
     -- from the start of the string, so on a 400,000-character sentence substr per piece is quadratic;
-    -- there the characters are read from its list by index (linear, but a tenth slower on 5 MB).
+    -- there the characters are read from its list by index (linear, but slower on short sentences).
     unnest(if(characters IS NULL,
         list_transform(starts, lambda start, k: substr(sentence, start, lasts[k] - start + 1)),
         list_transform(starts, lambda start, k:

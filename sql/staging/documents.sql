@@ -24,14 +24,14 @@ hashed AS (
     FROM source
 ),
 
-firsts AS (  -- the first document of each content (none without $dedupe: grouping them cost 0.07 s per 25 MB)
+firsts AS (  -- the first document of each content (none without $dedupe: grouping costs time)
     SELECT min(doc_id) AS doc_id
     FROM hashed
     WHERE $dedupe
     GROUP BY content_hash
 )
 
--- No ORDER BY: sorting 25 MB of text cost half a second. Without $dedupe the rows keep the staging
+-- No ORDER BY: sorting the text is costly. Without $dedupe the rows keep the staging
 -- file's doc_id order; with it, the semi join on two threads can interleave them (the doc_ids stay
 -- right). Nothing reads the table's physical order: steps join and group, exports sort.
 SELECT
