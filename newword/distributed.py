@@ -10,7 +10,7 @@ Counting (map, then reduce):
 
 The cut (reference mode): every sentence, sharded the same way, is cut in a worker with the cohesive
 n-grams broadcast (cut.sql unchanged); each shard's pieces are counted, partitioned and reduced like
-the n-grams into the cut table kept per piece (reduced_cut), which candidates.sql counts unchanged.
+the n-grams into the cut table kept per piece (cut__cluster.sql), which candidates.sql counts unchanged.
 
 Every task is a pure function of paths that rewrites its own output whole, so a task that dies with
 its worker and runs again elsewhere leaves the result exact. Where tasks run is the caller's: a
@@ -87,7 +87,7 @@ def count_shard(shard: list[str], target: str, max_n: int, partitions: int) -> l
     failpoints.reach("count_shard")
     con = _worker_connection()
     try:
-        sqlfiles.materialise(con, "shard_input", {"shard_files": shard}, table="sentences")
+        sqlfiles.materialise(con, "sentences__shard", {"shard_files": shard})
         sqlfiles.materialise(con, "new_ngram_counts", {"max_n": max_n, "after_doc_id": 0})
         sqlfiles.execute(con, "shard_ngram_parts", {"partitions": partitions, "target": target})
     finally:
@@ -99,9 +99,9 @@ def cut_shard(shard: list[str], cohesive_file: str, target: str, max_n: int, par
     """Task: cut one shard with the broadcast cohesive n-grams; its pieces counted, partitioned by piece."""
     con = _worker_connection()
     try:
-        sqlfiles.materialise(con, "shard_input", {"shard_files": shard}, table="sentences")
+        sqlfiles.materialise(con, "sentences__shard", {"shard_files": shard})
         sqlfiles.materialise(con, "sentence_types", {})
-        sqlfiles.materialise(con, "cohesive_input", {"cohesive_file": cohesive_file}, table="cohesion")
+        sqlfiles.materialise(con, "cohesion__shard", {"cohesive_file": cohesive_file})
         sqlfiles.materialise(con, "cut", {"max_n": max_n})
         sqlfiles.execute(con, "shard_piece_parts", {"partitions": partitions, "target": target})
     finally:
@@ -150,7 +150,7 @@ def count_new_ngrams(con: duckdb.DuckDBPyConnection, values: dict, folder: Path,
         return sqlfiles.materialise(con, "new_ngram_counts", values)
     arguments = [(files, str(folder / "parts" / name), values["max_n"], shards) for name, files in names]
     totals = _map_reduce(mapper, folder, count_shard, arguments)
-    rows = sqlfiles.materialise(con, "reduced_counts", {"total_files": totals}, table="new_ngram_counts")
+    rows = sqlfiles.materialise(con, "new_ngram_counts__cluster", {"total_files": totals})
     shutil.rmtree(folder, ignore_errors=True)
     counted = sqlfiles.query(con, "counted_characters")[0][0]
     if counted != characters:
@@ -162,7 +162,7 @@ def count_new_ngrams(con: duckdb.DuckDBPyConnection, values: dict, folder: Path,
 
 
 def cut_pieces(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mapper: Mapper) -> int:
-    """Step 4 (reference mode) on the cluster: the cut table kept per piece (reduced_cut), from which
+    """Step 4 (reference mode) on the cluster: the cut table kept per piece (cut__cluster.sql), from which
     candidates.sql counts exactly what it counts from a local cut."""
     shards = shard_count(sqlfiles.query(con, "new_characters", {**values, "after_doc_id": 0})[0][0] or 0)
     names = write_shards(con, folder / "sentences", 0, shards)
@@ -170,6 +170,6 @@ def cut_pieces(con: duckdb.DuckDBPyConnection, values: dict, folder: Path, mappe
     sqlfiles.execute(con, "cohesive_broadcast", {"target": str(cohesive)})
     arguments = [(files, str(cohesive), str(folder / "parts" / name), values["max_n"], shards) for name, files in names]
     totals = _map_reduce(mapper, folder, cut_shard, arguments)
-    rows = sqlfiles.materialise(con, "reduced_cut", {"total_files": totals}, table="cut")
+    rows = sqlfiles.materialise(con, "cut__cluster", {"total_files": totals})
     shutil.rmtree(folder, ignore_errors=True)
     return rows

@@ -1,7 +1,8 @@
 """The one small loader for the statements in sql/: find, read and run them with bound parameters.
 
 Every statement lives in its own file under sql/<layer>/<name>.sql; the file stem is the table it
-produces. Values reach SQL only as DuckDB named parameters ($name), never by string formatting.
+produces, or <table>__<variant> where one table is made in different ways (cut__cluster.sql makes
+`cut` on a cluster). Values reach SQL only as DuckDB named parameters ($name), never by string formatting.
 """
 
 from __future__ import annotations
@@ -58,10 +59,15 @@ def materialise(
     values: dict[str, Any] | None = None,
     table: str | None = None,
 ) -> int:
-    """CREATE OR REPLACE TABLE <table, default name> AS <statement>; return the number of rows."""
-    table = table or name
+    """CREATE OR REPLACE TABLE <table, default the statement's> AS <statement>; return the number of rows."""
+    table = table or table_of(name)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
     return row_count(con, table)
+
+
+def table_of(name: str) -> str:
+    """The table a statement makes: its name, without the __variant of a variant."""
+    return name.split("__")[0]
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> None:

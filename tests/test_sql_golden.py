@@ -219,10 +219,10 @@ def test_cut_chain_reached_from_four_occurrences_back(con):
 
 @covers("new_characters")
 @covers("shard_sentences")
-@covers("shard_input")
+@covers("sentences__shard")
 @covers("shard_ngram_parts")
 @covers("partition_totals")
-@covers("reduced_counts")
+@covers("new_ngram_counts__cluster")
 @covers("counted_characters")
 def test_sharded_counting_equals_the_local_count(con, tmp_path, monkeypatch):
     """Counting on a cluster, with the tasks run here: the new sentences (documents after 1) sharded
@@ -266,9 +266,9 @@ def test_shard_size_comes_from_the_environment(monkeypatch):
 
 
 @covers("cohesive_broadcast")
-@covers("cohesive_input")
+@covers("cohesion__shard")
 @covers("shard_piece_parts")
-@covers("reduced_cut")
+@covers("cut__cluster")
 @covers("empty_totals")
 def test_sharded_cut_keeps_the_local_cut_per_piece(con, tmp_path, monkeypatch):
     """The cut on a cluster: the same pieces with the same total occurrences, one row per piece."""

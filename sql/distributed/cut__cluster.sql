@@ -1,4 +1,4 @@
--- reduced_cut: step 4 on a cluster (reference mode), the cut kept per piece: the workers cut their
+-- cut__cluster: step 4 on a cluster (reference mode), the cut kept per piece: the workers cut their
 -- shards and count the pieces, the partitions sum them, and the sentences stay in the workers.
 -- grain: one row per distinct piece of length >= 2 (sentence_id and piece_start are NULL;
 --   sentence_occurrences is the piece's count over the corpus), so candidates.sql reads it unchanged.

@@ -1,4 +1,4 @@
--- cohesive_input: the broadcast cohesive n-grams, loaded in a worker as its `cohesion` table.
+-- cohesion__shard: the broadcast cohesive n-grams, loaded in a worker as its `cohesion` table.
 -- grain: one row per cohesive n-gram.
 -- reads: the file written by cohesive_broadcast.
 -- parameters: $cohesive_file.
