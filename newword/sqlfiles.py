@@ -34,6 +34,21 @@ def text(name: str) -> str:
 
 
 @functools.cache
+def macros(name: str) -> tuple[str, ...]:
+    """The macros of sql/macros/ a statement calls (comments excluded)."""
+    body = _COMMENT.sub("", text(name))
+    return tuple(
+        m.stem for m in sorted((SQL_DIR / "macros").glob("*.sql")) if re.search(rf"\b{m.stem}\(", body) and m.stem != name
+    )
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Create the macros the statement calls on this connection (temporary, so read-only ones too)."""
+    for macro in macros(name):
+        con.execute(text(macro))
+
+
+@functools.cache
 def parameters(name: str) -> frozenset[str]:
     """The named parameters a statement uses (comments excluded)."""
     return frozenset(_PARAMETER.findall(_COMMENT.sub("", text(name))))
@@ -50,6 +65,7 @@ def bind(name: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> list[tuple]:
     """Run a statement and return its rows."""
+    _prepare(con, name)
     return con.execute(text(name), bind(name, values or {})).fetchall()
 
 
@@ -61,6 +77,7 @@ def materialise(
 ) -> int:
     """CREATE OR REPLACE TABLE <table, default the statement's> AS <statement>; return the number of rows."""
     table = table or table_of(name)
+    _prepare(con, name)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
     return row_count(con, table)
 
@@ -72,12 +89,14 @@ def table_of(name: str) -> str:
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> None:
     """Run a statement that changes a table in place (an UPDATE)."""
+    _prepare(con, name)
     con.execute(text(name), bind(name, values or {}))
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, name: str, values: dict[str, Any] | None = None) -> int:
     """INSERT INTO <table> <statement name>; return the number of rows added."""
     before = row_count(con, table)
+    _prepare(con, name)
     con.execute(f'INSERT INTO "{table}" ' + text(name), bind(name, values or {}))
     return row_count(con, table) - before
 
@@ -115,6 +134,7 @@ def read(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -
 
 def query_numpy(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run a statement and return its columns as numpy arrays (masked where NULL)."""
+    _prepare(con, name)
     return con.execute(text(name), bind(name, values or {})).fetchnumpy()
 
 

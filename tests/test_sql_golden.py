@@ -137,16 +137,16 @@ def test_ngram_level_keeps_only_ngrams_whose_parts_are_kept(con):
         ("甲乙甲乙", 1, [ord(c) for c in "甲乙甲乙"]),
     ])  # fmt: skip
     values = {"n": 3, "min_count": 1}
-    assert rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", values)) == []
+    assert sqlfiles.query(con, "ngram_level", values) == []
     table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [("甲乙", 2, 3), ("乙丙", 2, 2), ("乙甲", 2, 1)])
-    got = sorted(rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", values)))
+    got = sorted(sqlfiles.query(con, "ngram_level", values))
     assert got == [("乙甲乙", 3, 1), ("甲乙丙", 3, 2), ("甲乙甲", 3, 1)]
     wide = "\U0010ffff𠀀甲\U0010ffff乙𠀀"
     table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [(wide[:5], 5, 1), (wide[1:], 5, 1)])
     table(
         con, "distinct_sentences", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [(wide, 1, [ord(c) for c in wide])]
     )
-    assert rows(con, sqlfiles.text("ngram_level"), sqlfiles.bind("ngram_level", {"n": 6, "min_count": 1})) == [(wide, 6, 1)]
+    assert sqlfiles.query(con, "ngram_level", {"n": 6, "min_count": 1}) == [(wide, 6, 1)]
 
 
 @covers("cohesion")
@@ -867,3 +867,22 @@ def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
         con, "SELECT word, count, length, cohesion, is_known, significance, occurrences, left_variety, right_variety FROM lexicon"
     )
     assert got == [("中华", 21, 2, 9.0, False, 90.0, 30, 2, 2), ("共和国", 9, 3, None, True, 12.0, 10, 1, 1)]
+
+
+@covers("ngram_key")
+@covers("ngram_text")
+@covers("next_key")
+@covers("codes_key")
+def test_ngram_key_macros_pack_21_bits_a_character(con):
+    for macro in ("ngram_key", "ngram_text", "next_key", "codes_key"):
+        con.execute(sqlfiles.text(macro))
+    for ngram in ("中华", "中华人民", "𠀀中华人民共", "ab"):  # 𠀀 (U+20000) needs all 21 bits
+        codes = [ord(c) for c in ngram]
+        key = sum(code << (21 * (len(codes) - 1 - j)) for j, code in enumerate(codes))
+        got = rows(con, "SELECT ngram_key($t), ngram_text(ngram_key($t), $n), ngram_key($t) >> 21", {"t": ngram, "n": len(ngram)})
+        assert got == [(key, ngram, key >> 21)]
+        padded = codes + [None] * (6 - len(codes))
+        assert rows(con, "SELECT codes_key($a, $b, $c, $d, $e, $f, $n)", dict(zip("abcdef", padded), n=len(codes))) == [(key,)]
+        if len(ngram) < 6:  # six characters fill the key
+            extended = rows(con, "SELECT next_key(ngram_key($t)::HUGEINT, unicode('国'))", {"t": ngram})
+            assert extended == [((key << 21) + ord("国"),)]

@@ -13,12 +13,9 @@
 -- per-piece copy of the sentence, no substr at a far position, no sort across sentences).
 -- Integer keys rather than string windows, and only the occurrences chained: both measured faster.
 -- No ORDER BY: an intermediate table, read by joins and GROUP BYs.
-WITH cohesive_keys AS (  -- the cohesive n-grams as keys: code points, 21 bits each, first character highest
+WITH cohesive_keys AS (  -- the cohesive n-grams as keys (sql/macros/ngram_key.sql)
     SELECT
-        list_sum(list_transform(
-            range(0, length(ngram)),
-            lambda j: unicode(string_split(ngram, '')[j + 1])::HUGEINT << (21 * (length(ngram) - 1 - j))
-        )) AS key,
+        ngram_key(ngram) AS key,
         length(ngram) AS length
     FROM cohesion
     WHERE is_cohesive AND length(ngram) <= $max_n
@@ -46,13 +43,12 @@ keyed AS (  -- the keys of the n-grams starting at each position that can start 
     SELECT
         sentence_id,
         position,
-        -- Each key from the last (fewer operations). Up to three characters fit in a BIGINT (63
-        -- bits); longer keys are HUGEINTs, whose arithmetic is slower.
-        (c0 << 21) + c1 AS k2,
-        (k2 << 21) + c2 AS k3,
-        (k3::HUGEINT << 21) + c3 AS k4,
-        (k4 << 21) + c4 AS k5,
-        (k5 << 21) + c5 AS k6
+        -- Each key from the last (fewer operations); BIGINT up to three characters, as HUGEINT arithmetic is slower.
+        next_key(c0, c1) AS k2,
+        next_key(k2, c2) AS k3,
+        next_key(k3::HUGEINT, c3) AS k4,
+        next_key(k4, c4) AS k5,
+        next_key(k5, c5) AS k6
     FROM positions
     WHERE c1 IS NOT NULL
 ),

@@ -7,28 +7,17 @@
 -- grouped, and their counts are exact (all of their occurrences are counted). The filter changes
 -- no result, only the rows grouped: at n = 2 it removed few of them and cost more than it saved,
 -- and a second filter on the suffix (also implied) cost more than it saved at every n.
--- An n-gram is a 128-bit integer: its code points, 21 bits each, first character highest
--- (key = sum of code[i + j] << 21 * (n - 1 - j)), so its prefix is key >> 21 and its suffix the low
--- 21 * (n - 1) bits. Integers group and join much faster than substrings; the text is rebuilt
--- from the key for the kept n-grams only.
+-- An n-gram is counted as its 128-bit key (sql/macros/ngram_key.sql: its prefix is key >> 21); the
+-- text is rebuilt from the key for the kept n-grams only.
 WITH kept AS (
-    SELECT
-        list_sum(
-            list_transform(
-                range(0, length), lambda j: unicode(string_split(ngram, '')[j + 1])::HUGEINT << (21 * (length - 1 - j))
-            )
-        ) AS key
+    SELECT ngram_key(ngram) AS key
     FROM ngram_levels
     WHERE length = $n - 1
 ),
 
 occurrences AS (  -- every n-gram occurrence's key, weighted by its sentence's occurrences
     SELECT
-        (c0::HUGEINT << (21 * ($n - 1))) + (c1::HUGEINT << (21 * ($n - 2)))
-            + if($n >= 3, c2::HUGEINT << greatest(21 * ($n - 3), 0), 0)
-            + if($n >= 4, c3::HUGEINT << greatest(21 * ($n - 4), 0), 0)
-            + if($n >= 5, c4::HUGEINT << greatest(21 * ($n - 5), 0), 0)
-            + if($n >= 6, c5::HUGEINT << greatest(21 * ($n - 6), 0), 0) AS key,
+        codes_key(c0, c1, c2, c3, c4, c5, $n) AS key,
         occurrences
     FROM (
         -- c0 .. c(n-1): the codes shifted by 0 .. n-1 (n <= 6). Unnesting slices side by side is a
@@ -57,9 +46,7 @@ counted AS (
 )
 
 SELECT
-    array_to_string(
-        list_transform(range($n - 1, -1, -1), lambda j: chr(((key >> (21 * j)) & 2097151)::INTEGER)), ''
-    ) AS ngram,
+    ngram_text(key, $n) AS ngram,
     $n AS length,
     count
 FROM counted
