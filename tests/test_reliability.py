@@ -172,7 +172,7 @@ def test_a_tampered_version_is_a_one_line_error_everywhere(work, case):
 def test_verify_passes_on_an_untouched_home(work):
     done = run_newword("verify", "--home", "H", cwd=work)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("v000001\tok\t5 files")
+    assert done.stdout.startswith("v000001\tok\t6 files")  # lexicon tsv and parquet, word examples, n-grams, vocabulary, validation
 
 
 def test_discover_refuses_a_homes_warehouse(work):
