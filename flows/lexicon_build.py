@@ -21,10 +21,11 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from newword import cli, pipeline
+from newword import options, pipeline
 from newword.errors import NewwordError
-from newword.ingest import IngestOptions
-from newword.settings import from_options
+from newword.options import OPTIONS as O
+from newword.output import print_rows
+from newword.settings import from_values
 
 documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
 STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
@@ -34,31 +35,38 @@ publish = task(pipeline.finish, name="publish", cache_policy=NO_CACHE)
 @flow(name="lexicon-build")
 def lexicon_build(
     sources: list[str],
-    db: str = cli.DEFAULT_DB,
-    output: str | None = cli.DEFAULT_OUTPUT,
-    max_n: int = 4,
-    min_count: int | None = None,
-    min_cohesion: str | None = None,
-    chars: str = "cjk",
-    mode: str = "topwords",
-    split_bonus: float = 0.0,
-    max_word_length: int = 10,
-    min_significance: float = 8.0,
-    format: str | None = None,
-    text_field: str = "text",
-    doc_per_file: bool = False,
-    to_simplified: bool = False,
-    dedupe: bool = True,
-    known_words: str | None = None,
-    date_field: str | None = None,
-    window_days: float | None = None,
+    db: str = O.db.default,
+    output: str | None = O.output.default,
+    max_n: int = O.max_n.default,
+    min_count: int | None = O.min_count.default,
+    min_cohesion: str | None = O.min_cohesion.default,
+    chars: str = O.chars.default,
+    mode: str = O.mode.default,
+    split_bonus: float = O.split_bonus.default,
+    max_word_length: int = O.max_word_length.default,
+    min_significance: float = O.min_significance.default,
+    format: str | None = O.format.default,
+    text_field: str = O.text_field.default,
+    doc_per_file: bool = O.doc_per_file.default,
+    to_simplified: bool = O.to_simplified.default,
+    max_doc_chars: int = O.max_doc_chars.default,
+    dedupe: bool = not O.keep_duplicates.default,
+    known_words: str | None = O.known_words.default,
+    date_field: str | None = O.date_field.default,
+    window_days: float | None = O.window_days.default,
 ) -> dict:
     """Build the warehouse and the lexicon from SOURCE documents; outputs change only on success."""
-    settings = from_options(max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance)
-    options = IngestOptions(
-        format=format, text_field=text_field, doc_per_file=doc_per_file, to_simplified=to_simplified, date_field=date_field
+    given = dict(locals())  # the parameters by option name (newword/options.py)
+    build = pipeline.start(
+        sources,
+        db,
+        output,
+        from_values(given),
+        options.ingest_options(given),
+        dedupe,
+        known_words=known_words,
+        window_days=window_days,
     )
-    build = pipeline.start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
     try:
         documents(build)
         for step, step_task in STEP_TASKS.items():
@@ -91,20 +99,19 @@ def _newword_command() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.lexicon_build", description=lexicon_build.description)
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
-    parser.add_argument("--db", default=cli.DEFAULT_DB)
-    parser.add_argument("--output", default=cli.DEFAULT_OUTPUT)
+    options.add(parser, "db", "output")
     parser.add_argument("--top", type=int, default=20, help="print the top N words of the lexicon (default 20)")
-    cli.add_keep_duplicates(parser)
-    cli.add_discovery_options(parser)
+    options.add(parser, "keep_duplicates")
+    options.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
-        cli.settings_from(args)  # fail fast, before a flow run starts
+        from_values(vars(args))  # fail fast, before a flow run starts
         summary = lexicon_build(
             sources=args.sources,
             db=args.db,
             output=args.output or None,
             dedupe=not args.keep_duplicates,
-            **cli.flow_parameters(args),
+            **options.pick(args, options.DISCOVERY),
         )
     except NewwordError as exc:
         print(f"lexicon-build: error: {exc}", file=sys.stderr)
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     def show(title: str, min_length: int, new_only: bool = False) -> None:
         columns, rows = pipeline.top_words(summary["db"], args.top, min_length, new_only)
         print(f"\n{title} ({len(rows)} shown):")
-        cli.print_rows(columns, [(w, c, n, None if s is None else round(s, 1), k) for w, c, n, s, k in rows], "table")
+        print_rows(columns, [(w, c, n, None if s is None else round(s, 1), k) for w, c, n, s, k in rows], "table")
 
     print(
         f"\nlexicon-build: {summary['words']:,} words from {summary['documents']:,} documents ({summary['characters']:,} characters)"

@@ -25,12 +25,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from newword import cli, refresh
+from newword import options, refresh
 from newword.errors import NewwordError, SourceUnavailable
 from newword.home import Home, default_home
-from newword.ingest import IngestOptions
 from newword.numbers import rounded
-from newword.settings import from_options
+from newword.options import OPTIONS as O
+from newword.settings import from_values
 from newword.validate import SizeBand
 
 SOURCE_RETRIES = 3
@@ -168,29 +168,31 @@ def failure_artifact(error: BaseException) -> None:
 def lexicon_refresh(
     sources: list[str],
     home: str | None = None,
-    max_n: int = 4,
-    min_count: int | None = None,
-    min_cohesion: str | None = None,
-    chars: str = "cjk",
-    mode: str = "topwords",
-    split_bonus: float = 0.0,
-    max_word_length: int = 10,
-    min_significance: float = 8.0,
-    format: str | None = None,
-    text_field: str = "text",
-    doc_per_file: bool = False,
-    to_simplified: bool = False,
-    min_size_ratio: float | None = 0.5,
-    max_size_ratio: float | None = None,
-    allow_size_change: bool = False,
-    known_words: str | None = None,
-    date_field: str | None = None,
-    window_days: float | None = None,
-    cluster: str | None = None,
-    quarantine: bool = False,
+    max_n: int = O.max_n.default,
+    min_count: int | None = O.min_count.default,
+    min_cohesion: str | None = O.min_cohesion.default,
+    chars: str = O.chars.default,
+    mode: str = O.mode.default,
+    split_bonus: float = O.split_bonus.default,
+    max_word_length: int = O.max_word_length.default,
+    min_significance: float = O.min_significance.default,
+    format: str | None = O.format.default,
+    text_field: str = O.text_field.default,
+    doc_per_file: bool = O.doc_per_file.default,
+    to_simplified: bool = O.to_simplified.default,
+    max_doc_chars: int = O.max_doc_chars.default,
+    min_size_ratio: float | None = O.min_size_ratio.default,
+    max_size_ratio: float | None = O.max_size_ratio.default,
+    allow_size_change: bool = O.allow_size_change.default,
+    known_words: str | None = O.known_words.default,
+    date_field: str | None = O.date_field.default,
+    window_days: float | None = O.window_days.default,
+    cluster: str | None = O.cluster.default,
+    quarantine: bool = O.quarantine.default,
 ) -> dict:
     """Add new documents to the home's corpus, rebuild, validate, publish a new version. With `cluster`
     (run the flow through on_cluster), the counting and the reference-mode cut run as shard tasks."""
+    given = dict(locals())  # the parameters by option name (newword/options.py)
     where = Home(Path(home) if home else default_home())
     try:
         runner = FlowRunContext.get().task_runner
@@ -199,14 +201,8 @@ def lexicon_refresh(
         outcome = refresh.refresh(
             sources,
             where,
-            from_options(max_n, min_count, min_cohesion, chars, mode, split_bonus, max_word_length, min_significance),
-            IngestOptions(
-                format=format,
-                text_field=text_field,
-                doc_per_file=doc_per_file,
-                to_simplified=to_simplified,
-                date_field=date_field,
-            ),
+            from_values(given),
+            options.ingest_options(given),
             SizeBand(min_size_ratio, max_size_ratio),
             allow_size_change=allow_size_change,
             call=as_task,
@@ -233,24 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.lexicon_refresh", description=lexicon_refresh.description)
     parser.add_argument("sources", nargs="+", metavar="SOURCE")
     parser.add_argument("--home")
-    parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
-    parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
-    parser.add_argument("--allow-size-change", action="store_true")
-    cli.add_quarantine(parser)
-    parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
-    cli.add_discovery_options(parser)
+    options.add(parser, *options.REFRESH, "cluster")
+    options.add_discovery_options(parser)
     args = parser.parse_args(argv)
     try:
-        cli.settings_from(args)  # fail fast, before a flow run starts
+        from_values(vars(args))  # fail fast, before a flow run starts
         summary = on_cluster(lexicon_refresh, args.cluster)(
-            cluster=args.cluster,
             sources=args.sources,
             home=args.home,
-            min_size_ratio=args.min_size_ratio,
-            max_size_ratio=args.max_size_ratio,
-            allow_size_change=args.allow_size_change,
-            quarantine=args.quarantine,
-            **cli.flow_parameters(args),
+            **options.pick(args, (*options.REFRESH, "cluster", *options.DISCOVERY)),
         )
     except NewwordError as exc:
         print(f"lexicon-refresh: error: {exc}", file=sys.stderr)

@@ -27,9 +27,10 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.schedules import Cron, Interval
 
 from flows.lexicon_refresh import lexicon_refresh, on_cluster
-from newword import cli
+from newword import options
 from newword.errors import NewwordError
 from newword.home import default_home
+from newword.settings import from_values
 
 DEPLOYMENT = "scheduled-refresh"
 DEFAULT_CRON = "0 3 * * *"
@@ -46,11 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--interval", type=float, help="also run every SECONDS (for example 3600)")
     parser.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
-    parser.add_argument("--min-size-ratio", type=cli._ratio, default=0.5)
-    parser.add_argument("--max-size-ratio", type=cli._ratio, default=None)
-    parser.add_argument("--cluster", metavar="tcp://HOST:8786", help=cli.CLUSTER_HELP)
-    cli.add_quarantine(parser)
-    cli.add_discovery_options(parser)
+    options.add(parser, "min_size_ratio", "max_size_ratio", "cluster", "quarantine")
+    options.add_discovery_options(parser)
     return parser
 
 
@@ -74,7 +72,7 @@ def _server_problem(api_url: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        cli.settings_from(args)  # a bad value fails here, not in every scheduled run
+        from_values(vars(args))  # a bad value fails here, not in every scheduled run
         flow_function = on_cluster(lexicon_refresh, args.cluster)  # an unreachable scheduler too
     except NewwordError as exc:
         print(f"serve_refresh: error: {exc}", file=sys.stderr)
@@ -94,11 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         parameters={
             "sources": [os.path.abspath(s) if "://" not in s else s for s in args.sources],
             "home": os.path.abspath(args.home) if args.home else str(default_home()),
-            "min_size_ratio": args.min_size_ratio,
-            "max_size_ratio": args.max_size_ratio,
-            "cluster": args.cluster,
-            "quarantine": args.quarantine,
-            **cli.flow_parameters(args),
+            **options.pick(args, ("min_size_ratio", "max_size_ratio", "cluster", "quarantine", *options.DISCOVERY)),
         },
         description="newword: refresh the lexicon from new documents on a schedule",
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),

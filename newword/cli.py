@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
 import os
 import signal
@@ -16,13 +15,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newword import __version__
+from newword import __version__, options
 from newword.errors import NewwordError, UsageError
 from newword.numbers import rounded
-from newword.settings import CHAR_CLASSES, MODES, Settings, from_options
+from newword.options import OPTIONS
+from newword.output import print_rows, write_json
+from newword.settings import CHAR_CLASSES, Settings, from_values
 
-DEFAULT_DB = "newword.duckdb"
-DEFAULT_OUTPUT = "lexicon.tsv"
+DEFAULT_DB = OPTIONS.db.default
+DEFAULT_OUTPUT = OPTIONS.output.default
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,178 +31,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _count(name: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an integer (got {text!r})") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"{name} must be >= 0 (got {value})")
-        return value
-
-    return parse
-
-
-def _positive_int(name: str):
-    def parse(text: str) -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an integer (got {text!r})") from None
-
-    return parse
-
-
-def add_keep_duplicates(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--keep-duplicates",
-        action="store_true",
-        help="count a document whose content (after NFKC) repeats an earlier one again; by default it counts once",
-    )
-
-
-QUARANTINE_HELP = (
-    "move a source file that cannot be read (not UTF-8, binary, malformed) to HOME/quarantine/TIME/, with the "
-    "reason beside it in NAME.reason.txt, and refresh from the others (for scheduled refreshes of a watched folder)"
-)
-
-
-def add_quarantine(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quarantine", action="store_true", help=QUARANTINE_HELP)
-
-
-def add_discovery_options(parser: argparse.ArgumentParser) -> None:
-    """Parameters of algorithm.md and ingest options, shared by every command that discovers."""
-    algo = parser.add_argument_group("algorithm (defaults from algorithm.md)")
-    algo.add_argument("--max-n", type=_positive_int("--max-n"), default=4, help="longest n-gram counted (default 4)")
-    algo.add_argument(
-        "--min-count",
-        type=_positive_int("--min-count"),
-        default=None,
-        help="minimum count of a word (and, in reference mode, of n-grams and candidates) (default 5; 25 in reference mode)",
-    )
-    algo.add_argument(
-        "--min-cohesion",
-        default=None,
-        metavar="K:V,...",
-        help="reference mode: cohesion an n-gram of length K must exceed; lengths not given use 5^(K-1) "
-        "(default 2:5,3:25,4:125; topwords mode only reports cohesion)",
-    )
-    algo.add_argument("--chars", choices=sorted(CHAR_CLASSES), default="cjk", help="character class of a sentence (default cjk)")
-    better = parser.add_argument_group("discovery mode (see docs/algorithm.md)")
-    better.add_argument(
-        "--mode",
-        choices=MODES,
-        default="topwords",
-        help="topwords (default): a word model fitted by EM over every frequent string, words kept by a "
-        "likelihood-ratio test (best with --known-words); reference: exactly algorithm.md",
-    )
-    better.add_argument(
-        "--max-word-length",
-        type=_positive_int("--max-word-length"),
-        default=10,
-        metavar="L",
-        help="topwords mode: longest candidate word, in characters (default 10)",
-    )
-    better.add_argument(
-        "--min-significance",
-        type=float,
-        default=8.0,
-        metavar="PSI",
-        help="topwords mode: keep a word when the corpus is this many nats (log-likelihood) likelier with it than "
-        "without it (default 8)",
-    )
-    better.add_argument(
-        "--split-bonus",
-        type=float,
-        default=0.0,
-        metavar="B",
-        help="segmentation with the published vocabulary: a log-probability bonus per word, so a long word must be "
-        "e^B times likelier than its parts together to be kept whole; recorded in the version (default 0)",
-    )
-    src = parser.add_argument_group("input")
-    src.add_argument(
-        "--format",
-        choices=("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu"),
-        help="force the input format (default: by file extension; .gz is read through)",
-    )
-    src.add_argument("--text-field", default="text", help="JSON field or CSV/TSV/Parquet column with the text (default text)")
-    src.add_argument("--doc-per-file", action="store_true", help="plain text: one document per file instead of per line")
-    src.add_argument("--to-simplified", action="store_true", help="convert traditional to simplified characters (OpenCC t2s)")
-    src.add_argument(
-        "--max-doc-chars",
-        type=_positive_int("--max-doc-chars"),
-        default=10_000_000,
-        help="longest document accepted, in characters (default 10,000,000)",
-    )
-    src.add_argument(
-        "--date-field", help="JSON field or CSV/TSV column with each document's own date (ISO 8601), for --window-days"
-    )
-    src.add_argument(
-        "--window-days",
-        type=float,
-        metavar="N",
-        help="only documents of the last N days, by their own date (--date-field) else by when they were ingested: for trending words",
-    )
-    src.add_argument(
-        "--known-words",
-        metavar="FILE|jieba",
-        help="a dictionary: one word per line (or jieba's 'word freq pos' lines), or jieba for jieba's own; "
-        "lexicon words in it get is_known = true (refresh: kept for the home until given again)",
-    )
-
-
-FLOW_OPTIONS = (
-    "max_n", "min_count", "min_cohesion", "chars", "mode", "split_bonus", "max_word_length", "min_significance", "format", "text_field", "doc_per_file", "to_simplified",
-    "known_words", "date_field", "window_days",
-)  # fmt: skip
-
-
-def flow_parameters(args: argparse.Namespace) -> dict:
-    """The discovery options as the keyword parameters the Prefect flows take (same names)."""
-    return {name: getattr(args, name) for name in FLOW_OPTIONS}
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    return from_options(
-        args.max_n,
-        args.min_count,
-        args.min_cohesion,
-        args.chars,
-        args.mode,
-        args.split_bonus,
-        args.max_word_length,
-        args.min_significance,
-    )
-
-
-def ingest_options_from(args: argparse.Namespace):
-    from newword.ingest import IngestOptions
-
-    return IngestOptions(
-        format=args.format,
-        text_field=args.text_field,
-        doc_per_file=args.doc_per_file,
-        to_simplified=args.to_simplified,
-        max_doc_chars=args.max_doc_chars,
-        date_field=args.date_field,
-    )
-
-
 def _discover(args: argparse.Namespace) -> int:
     from newword import pipeline
     from newword.progress import Progress
 
-    settings = settings_from(args)
-    options = ingest_options_from(args)
+    settings = from_values(vars(args))
+    ingest = options.ingest_options(args)
     output = None if args.output == "" else args.output
     result = pipeline.discover(
         args.sources,
         args.db,
         output,
         settings,
-        options,
+        ingest,
         dedupe=not args.keep_duplicates,
         progress=Progress(quiet=args.quiet),
         known_words=args.known_words,
@@ -214,41 +56,6 @@ def _discover(args: argparse.Namespace) -> int:
         f"warehouse {result.db}" + (f", lexicon {result.output}" if result.output else "")
     )
     return 0
-
-
-def write_json(value, out=None) -> None:
-    """The one JSON shape of every command: one document (an array of objects for rows), numbers rounded."""
-    out = out or sys.stdout
-    out.write(json.dumps(rounded(value), ensure_ascii=False, indent=1, default=str) + "\n")
-
-
-def print_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
-    out = out or sys.stdout
-    rows = [rounded(row) for row in rows]
-    if fmt == "json":
-        write_json([dict(zip(columns, row)) for row in rows], out)
-    elif fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-    else:
-        cells = [columns] + [["NULL" if v is None else str(v) for v in row] for row in rows]
-        widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
-        for number, row in enumerate(cells):
-            out.write("  ".join(_pad(v, w) for v, w in zip(row, widths)).rstrip() + "\n")
-            if number == 0:
-                out.write("  ".join("-" * w for w in widths) + "\n")
-        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def _sql(args: argparse.Namespace) -> int:
@@ -286,31 +93,13 @@ def _home(args: argparse.Namespace):
     return Home(Path(args.home) if args.home else default_home())
 
 
-def _ratio(text: str) -> float | None:
-    if text in ("", "none"):
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a ratio such as 0.5, or none (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a ratio must be >= 0 (got {text!r})")
-    return value
-
-
-CLUSTER_HELP = (
-    "run the n-gram counting (and in reference mode the cut) as tasks on this Dask scheduler; its workers must "
-    "import newword and see HOME at the same path (default: everything on this machine)"
-)
-
-
 def _refresh(args: argparse.Namespace) -> int:
     from newword import refresh
     from newword.progress import Progress
     from newword.validate import SizeBand
 
     home = _home(args)
-    settings = settings_from(args)
+    settings = from_values(vars(args))
     with contextlib.ExitStack() as stack:
         mapper = None
         if args.cluster:
@@ -321,7 +110,7 @@ def _refresh(args: argparse.Namespace) -> int:
             args.sources,
             home,
             settings,
-            ingest_options_from(args),
+            options.ingest_options(args),
             SizeBand(args.min_size_ratio, args.max_size_ratio),
             allow_size_change=args.allow_size_change,
             call=refresh.progress_call(Progress(quiet=args.quiet)),
@@ -349,20 +138,11 @@ def _validate(args: argparse.Namespace) -> int:
 
     con = warehouse.connect(args.db, read_only=True)
     try:
-        import json as _json
-
         from newword import sqlfiles
 
-        parameters = _json.loads(str(sqlfiles.query(con, "run_parameters")[0][0]))
+        settings = Settings.from_json(str(sqlfiles.query(con, "run_parameters")[0][0]))
     finally:
         con.close()
-    settings = Settings(
-        max_n=parameters["max_n"],
-        min_count=parameters["min_count"],
-        min_cohesion={int(k): v for k, v in parameters["min_cohesion"].items()},
-        chars=parameters["chars"],
-        mode=parameters.get("mode", "reference"),
-    )
     report = validate.validate(Path(args.db), settings)
     for check in report.checks:
         print(check.line())
@@ -591,7 +371,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     for option, given in (
         ("--format", args.format not in (None, "text")),
-        ("--text-field", args.text_field != "text"),
+        ("--text-field", args.text_field != OPTIONS.text_field.default),
         ("--doc-per-file", args.doc_per_file),
         ("--date-field", args.date_field is not None),
         ("--window-days", args.window_days is not None),
@@ -599,8 +379,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if given:
             raise NewwordError(f"{option} does not apply to evaluate: it reads the gold file's words itself")
     gold = evaluate.read_gold(Path(args.gold))
-    settings = settings_from(args)
-    options = ingest_options_from(args)
+    settings = from_values(vars(args))
+    ingest = options.ingest_options(args)
     with tempfile.TemporaryDirectory(prefix="newword-evaluate-") as scratch:
         raw = Path(scratch) / "raw.txt"
         raw.write_text("".join("".join(words) + "\n" for words in gold), encoding="utf-8")
@@ -609,7 +389,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             [str(raw)],
             home,
             settings,
-            options,
+            ingest,
             SizeBand(None, None),
             allow_size_change=True,
             call=refresh.progress_call(Progress(quiet=args.quiet)),
@@ -683,11 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=ENVIRONMENT_HELP,
     )
     discover.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or http(s) URL")
-    discover.add_argument("--db", default=DEFAULT_DB, help=f"warehouse file (default {DEFAULT_DB})")
-    discover.add_argument("--output", default=DEFAULT_OUTPUT, help=f"lexicon TSV file; '' for none (default {DEFAULT_OUTPUT})")
+    options.add(discover, "db", "output")
     discover.add_argument("--quiet", action="store_true", help="no progress lines")
-    add_keep_duplicates(discover)
-    add_discovery_options(discover)
+    options.add(discover, "keep_duplicates")
+    options.add_discovery_options(discover)
     discover.set_defaults(run=_discover)
 
     sql = commands.add_parser(
@@ -721,18 +500,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or http(s) URL")
     refresh.add_argument("--home", help=home_help)
-    refresh.add_argument(
-        "--min-size-ratio",
-        type=_ratio,
-        default=0.5,
-        help="the lexicon may not shrink below this share of the previous version's (default 0.5; none for no bound)",
-    )
-    refresh.add_argument("--max-size-ratio", type=_ratio, default=None, help="nor grow beyond this multiple of it (default none)")
-    refresh.add_argument("--allow-size-change", action="store_true", help="skip the lexicon-size check for this refresh")
-    add_quarantine(refresh)
+    options.add(refresh, *options.REFRESH)
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
-    refresh.add_argument("--cluster", metavar="tcp://HOST:8786", help=CLUSTER_HELP)
-    add_discovery_options(refresh)
+    options.add(refresh, "cluster")
+    options.add_discovery_options(refresh)
     refresh.set_defaults(run=_refresh)
 
     validate = commands.add_parser(
@@ -761,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("version", metavar="VERSION")
     show.add_argument("--home", help=home_help)
-    show.add_argument("--top", type=_count("--top"), default=20, help="top words to print (default 20)")
+    show.add_argument("--top", type=options.integer("--top", minimum=0), default=20, help="top words to print (default 20)")
     show.add_argument("--format", choices=("text", "json"), default="text", help="default text")
     show.set_defaults(run=_show)
 
@@ -842,7 +613,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_cmd.add_argument("--home", help="publish into this home (default: a temporary one)")
     evaluate_cmd.add_argument("--baseline", choices=("jieba",), help="also score jieba (supervised; needs the jieba package)")
     evaluate_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
-    add_discovery_options(evaluate_cmd)
+    options.add_discovery_options(evaluate_cmd)
     evaluate_cmd.set_defaults(run=_evaluate)
 
     corpus = commands.add_parser(

@@ -31,8 +31,8 @@ import numpy as np
 
 from newword import sqlfiles
 from newword.errors import NewwordError, SourceUnavailable
+from newword.options import FORMATS, OPTIONS
 
-FORMATS = ("text", "jsonl", "json", "csv", "tsv", "parquet", "zhihu")
 _EXTENSIONS = {
     "": "text",
     ".txt": "text",
@@ -58,10 +58,10 @@ _SKIPPED_TAGS = {"script", "style", "noscript", "head"}
 @dataclasses.dataclass(frozen=True)
 class IngestOptions:
     format: str | None = None  # None: by file extension
-    text_field: str = "text"  # JSON field / CSV or Parquet column holding the text
+    text_field: str = OPTIONS.text_field.default  # JSON field / CSV or Parquet column holding the text
     doc_per_file: bool = False  # plain text: the whole file is one document
     to_simplified: bool = False  # traditional -> simplified (OpenCC t2s)
-    max_doc_chars: int = 10_000_000
+    max_doc_chars: int = OPTIONS.max_doc_chars.default
     date_field: str | None = None  # JSON field / CSV or TSV column with the document's own date
 
     def __post_init__(self) -> None:

@@ -1,75 +1,40 @@
-"""One typed settings object for a discovery run, with the defaults of algorithm.md."""
+"""One typed settings object for a discovery run: what a version's manifest records. Its fields, their
+defaults and checks are the build options of newword/options.py."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from newword.errors import UsageError
+from newword.options import CHAR_CLASSES, DEFAULT_MIN_COHESION, DEFAULT_MIN_COUNT, MODES, OPTIONS, SETTINGS
 
-DEFAULT_MIN_COHESION = {2: 5.0, 3: 25.0, 4: 125.0}  # algorithm.md (reference mode); topwords only reports cohesion
-
-# How the words are found:
-# - topwords (default): a unigram word model fitted by EM over every frequent string up to
-#   max_word_length characters, words kept by a likelihood-ratio test (newword/topwords.py);
-# - reference: exactly algorithm.md (cohesion thresholds, a boundary is cut unless a cohesive n-gram covers it).
-MODES = ("topwords", "reference")
-DEFAULT_MIN_COUNT = {"topwords": 5, "reference": 25}  # algorithm.md's 25; topwords tests significance, not counts
-
-# The character class of a sentence (algorithm.md step 1): maximal runs of these characters.
-CHAR_CLASSES = {
-    "cjk": "[\u4e00-\u9fff]+",
-    "cjk+alnum": "[\u4e00-\u9fffA-Za-z0-9]+",
-}
+__all__ = ["CHAR_CLASSES", "DEFAULT_MIN_COHESION", "DEFAULT_MIN_COUNT", "MODES", "Settings", "from_values", "parse_min_cohesion"]
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    max_n: int = 4
-    min_count: int | None = None  # None: the mode's default (DEFAULT_MIN_COUNT)
-    min_cohesion: Mapping[int, float] | None = None  # None: algorithm.md's
-    chars: str = "cjk"
-    mode: str = "topwords"  # see MODES
-    segment_min_count: int = 2  # `newword segment`'s vocabulary: pieces of the cut seen at least this often (topwords)
-    split_bonus: float = 0.0  # `newword segment`: log-probability bonus per word
-    max_word_length: int = 10  # topwords mode: longest candidate word
-    min_significance: float = 8.0  # topwords mode: a word's log-likelihood ratio (nats) must exceed this
+    max_n: int = OPTIONS.max_n.default
+    min_count: int | None = OPTIONS.min_count.default  # None: the mode's default (DEFAULT_MIN_COUNT)
+    min_cohesion: Mapping[int, float] | None = OPTIONS.min_cohesion.default  # None: algorithm.md's
+    chars: str = OPTIONS.chars.default
+    mode: str = OPTIONS.mode.default
+    segment_min_count: int = OPTIONS.segment_min_count.default
+    split_bonus: float = OPTIONS.split_bonus.default
+    max_word_length: int = OPTIONS.max_word_length.default
+    min_significance: float = OPTIONS.min_significance.default
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise UsageError(f"--mode must be one of {', '.join(MODES)} (got {self.mode!r})")
+        OPTIONS.mode.validate(self.mode)  # first: the defaults below depend on it
         if self.min_cohesion is None:
             object.__setattr__(self, "min_cohesion", dict(DEFAULT_MIN_COHESION))
         if self.min_count is None:
             object.__setattr__(self, "min_count", DEFAULT_MIN_COUNT[self.mode])
-        if not isinstance(self.split_bonus, (int, float)) or not -1000 <= self.split_bonus <= 1000:
-            raise UsageError(f"--split-bonus must be a number between -1000 and 1000 (got {self.split_bonus!r})")
-        if (
-            not isinstance(self.max_word_length, int)
-            or isinstance(self.max_word_length, bool)
-            or not 2 <= self.max_word_length <= 64
-        ):
-            raise UsageError(f"--max-word-length must be an integer between 2 and 64 (got {self.max_word_length!r})")
-        if not isinstance(self.min_significance, (int, float)) or not 0 <= self.min_significance < math.inf:
-            raise UsageError(f"--min-significance must be a number >= 0 (got {self.min_significance!r})")
-        if not isinstance(self.segment_min_count, int) or self.segment_min_count < 1:
-            raise UsageError(f"segment_min_count must be an integer >= 1 (got {self.segment_min_count!r})")
-        if not isinstance(self.max_n, int) or isinstance(self.max_n, bool) or self.max_n < 2:
-            raise UsageError(f"--max-n must be an integer >= 2 (got {self.max_n!r})")
-        if self.max_n > 6:  # six 21-bit code points fill a 128-bit n-gram key (sql/intermediate/ngram_level.sql)
-            raise UsageError(f"--max-n must be at most 6 (got {self.max_n}): n-grams are counted as 128-bit keys")
-        if not isinstance(self.min_count, int) or isinstance(self.min_count, bool) or self.min_count < 1:
-            raise UsageError(f"--min-count must be an integer >= 1 (got {self.min_count!r})")
-        if self.chars not in CHAR_CLASSES:
-            raise UsageError(f"--chars must be one of {', '.join(CHAR_CLASSES)} (got {self.chars!r})")
-        for length, value in self.min_cohesion.items():
-            if not isinstance(length, int) or length < 2:
-                raise UsageError(f"--min-cohesion: length must be an integer >= 2 (got {length!r})")
-            if not value >= 0 or value == float("inf"):
-                raise UsageError(f"--min-cohesion: threshold for length {length} must be >= 0 (got {value!r})")
+        for name in SETTINGS:
+            OPTIONS[name].validate(getattr(self, name))
 
     @property
     def pattern(self) -> str:
@@ -86,54 +51,37 @@ class Settings:
         return float(self.min_cohesion.get(length, 5 ** (length - 1)))
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "max_n": self.max_n,
-                "min_count": self.min_count,
-                "min_cohesion": {str(k): v for k, v in sorted(self.min_cohesion.items())},
-                "chars": self.chars,
-                "mode": self.mode,
-                "split_bonus": self.split_bonus,
-                **(
-                    {
-                        "max_word_length": self.max_word_length,
-                        "min_significance": self.min_significance,
-                        "segment_min_count": self.segment_min_count,
-                    }
-                    if self.mode == "topwords"
-                    else {}
-                ),
-            },
-            sort_keys=True,
-        )
+        """The settings as the manifest and the run table record them (the topwords mode's own only in that mode)."""
+        recorded: dict[str, Any] = {}
+        for name in SETTINGS:
+            if OPTIONS[name].topwords_only and self.mode != "topwords":
+                continue
+            value = getattr(self, name)
+            recorded[name] = {str(k): v for k, v in sorted(value.items())} if name == "min_cohesion" else value
+        return json.dumps(recorded, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | Mapping[str, Any]) -> Settings:
+        """The settings to_json recorded (a manifest's parameters, a run table's); a record without a mode is
+        from before the topwords mode, so reference."""
+        recorded = json.loads(text) if isinstance(text, str) else dict(text)
+        values = {name: recorded[name] for name in SETTINGS if name in recorded}
+        values.setdefault("mode", "reference")
+        if "min_cohesion" in values:
+            values["min_cohesion"] = {int(k): v for k, v in values["min_cohesion"].items()}
+        return cls(**values)
 
 
-def from_options(
-    max_n: int = 4,
-    min_count: int | None = None,
-    min_cohesion: str | None = None,
-    chars: str = "cjk",
-    mode: str = "topwords",
-    split_bonus: float = 0.0,
-    max_word_length: int = 10,
-    min_significance: float = 8.0,
-) -> Settings:
-    """Settings from the options as the command line and the flows name them (--min-cohesion as text;
-    min_count None: the mode's default)."""
-    thresholds = parse_min_cohesion(min_cohesion)
+def from_values(values: Mapping[str, Any]) -> Settings:
+    """Settings from the options as the command line and the flows give them, by name (--min-cohesion as
+    text; min_count None: the mode's default)."""
+    thresholds = parse_min_cohesion(values["min_cohesion"])
+    max_n = values["max_n"]
     for length in sorted(thresholds or ()):
         if isinstance(max_n, int) and length > max_n:
             raise UsageError(f"--min-cohesion: length {length} is never used: n-grams stop at --max-n {max_n}")
-    return Settings(
-        max_n=max_n,
-        min_count=min_count,
-        min_cohesion=thresholds,
-        chars=chars,
-        mode=mode,
-        split_bonus=split_bonus,
-        max_word_length=max_word_length,
-        min_significance=min_significance,
-    )
+    given = {name: values[name] for name in SETTINGS if name in values and name != "min_cohesion"}
+    return Settings(**given, min_cohesion=thresholds)
 
 
 _PAIR = re.compile(r"^\s*(\d+)\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)\s*$")

@@ -140,3 +140,29 @@ def test_help_names_the_environment_variables_that_change_a_build(command):
     text = " ".join(done.stdout.split())
     for variable in ("NEWWORD_THREADS", "NEWWORD_MEMORY_LIMIT", "NEWWORD_TEMP_DIRECTORY", "NEWWORD_COMPACT_TEXT"):
         assert variable in text, f"`newword {command} --help` names {variable}"
+
+
+@pytest.mark.parametrize("flow", ["lexicon_build", "lexicon_refresh"])
+def test_flow_parameters_take_their_defaults_from_the_options(flow):
+    """Every build option a flow takes has the default newword/options.py gives it, not one of its own."""
+    import ast
+
+    from newword.options import DISCOVERY, OPTIONS
+
+    tree = ast.parse((ROOT / "flows" / f"{flow}.py").read_text(encoding="utf-8"))
+    function = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == flow)
+    arguments = function.args.args[-len(function.args.defaults) :]
+    options = {argument.arg: default for argument, default in zip(arguments, function.args.defaults) if argument.arg in OPTIONS}
+    assert set(DISCOVERY) <= set(options), "a flow takes every discovery option"
+    for name, default in options.items():
+        assert ast.unparse(default) == f"O.{name}.default", f"{flow}: {name} = {ast.unparse(default)}"
+
+
+@pytest.mark.parametrize("mode", ["topwords", "reference"])
+def test_settings_read_back_from_their_record(mode):
+    from newword.settings import Settings
+
+    settings = Settings(mode=mode, max_n=5, min_count=7, min_cohesion={2: 3.0, 5: 700.0}, split_bonus=1.5, max_word_length=8)
+    again = Settings.from_json(settings.to_json())
+    assert again.to_json() == settings.to_json()
+    assert again == settings if mode == "topwords" else again.max_word_length == Settings().max_word_length
