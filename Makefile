@@ -8,7 +8,7 @@ DEMO_CORPUS := $(DATA)/peoples-daily-199801.txt
 
 BROWSER := /usr/bin/chromium
 
-.PHONY: install demo test bench bench-gigabyte quality lint clean
+.PHONY: install demo test check bench bench-gigabyte quality lint clean
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ $(BROWSER):
 
 test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The fast loop: lint and every test that starts no Prefect server, browser or Dask cluster and builds
+# no long corpus (markers in pyproject.toml), in under a minute on 2 cores. make test runs them all.
+check: lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not server and not browser and not cluster and not slow"
 
 # About 25 minutes on 2 cores: the scaling table (real and synthetic corpora against the reference,
 # identical lexicons checked), the per-step table on the two real corpora (in both modes, each against

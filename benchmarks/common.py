@@ -215,7 +215,9 @@ def best(side: str, corpus: str, times: int, mode: str = "reference") -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", nargs=2, metavar=("SIDE", "CORPUS"), required=True, help="newword or reference, and a text file")
+    parser.add_argument(
+        "--child", nargs=2, metavar=("SIDE", "CORPUS"), required=True, help="newword or reference, and a text file"
+    )
     parser.add_argument("--mode", choices=("reference", "topwords"), default="reference", help="newword's mode")
     parser.add_argument("--with-validation", action="store_true", help="newword: then run the validation gate")
     args = parser.parse_args()

@@ -63,6 +63,8 @@ FLOOR_STEPS = [
         GROUP BY key HAVING sum(occurrences) >= 25""",
     ),
 ]
+
+
 def child_floor(corpus: str) -> dict:
     import duckdb
 

@@ -51,6 +51,7 @@ def test_help_on_every_command(command):
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
     done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--min-count", "5", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -68,6 +69,7 @@ def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no scratch files left"
 
 
+@pytest.mark.slow
 def test_the_duckdb_cli_installed_with_the_project_reads_the_warehouse(built):
     """The documented `.venv/bin/duckdb -readonly newword.duckdb`: the CLI on PyPI reads the storage format written."""
     cli = Path(sys.executable).parent / "duckdb"
@@ -91,6 +93,7 @@ def test_a_warehouse_in_the_librarys_newer_format_still_opens(tmp_path):
     assert done.returncode == 0 and done.stdout.splitlines() == ["word,count", "中华,3"], done.stderr
 
 
+@pytest.mark.slow
 def test_sql_formats(built):
     word, count = read_tsv(built / "lex.tsv")[1][:2]
     query = "SELECT word, count FROM lexicon ORDER BY count DESC, word LIMIT 2"
@@ -108,6 +111,7 @@ def test_sql_formats(built):
     assert all(row["s"] == round(row["s"], 4) for row in json.loads(scores.stdout))  # the rounding of every output
 
 
+@pytest.mark.slow
 def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
     path = tmp_path / "tiny.txt"
     path.write_text("中华人民共和国\n", encoding="utf-8")
@@ -121,6 +125,7 @@ def test_small_corpus_gives_empty_lexicon_naming_the_threshold(tmp_path):
         assert read_tsv(tmp_path / "lex.tsv") == [["word", "count", "length", "cohesion", "is_known"]]
 
 
+@pytest.mark.slow
 def test_empty_lexicon_names_the_threshold_nothing_passed(tmp_path):
     path = tmp_path / "flat.txt"
     path.write_text("甲乙\n乙甲\n" * 30, encoding="utf-8")  # every 2-gram as likely as chance
@@ -220,6 +225,7 @@ def _assert_one_line_error(done: subprocess.CompletedProcess, pattern: str) -> N
     assert re.search(pattern, errors[0]), errors[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_fails_cleanly_and_keeps_outputs(built, case):
     make, pattern = BAD_INPUTS[case]
@@ -232,6 +238,7 @@ def test_bad_input_fails_cleanly_and_keeps_outputs(built, case):
     assert not [name for name in after if name.startswith(".")], "no scratch files left"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD_PARAMETERS))
 def test_bad_parameters_fail_cleanly(built, corpus, case):
     args, pattern = BAD_PARAMETERS[case]
@@ -241,6 +248,7 @@ def test_bad_parameters_fail_cleanly(built, corpus, case):
     assert snapshot(built) == before
 
 
+@pytest.mark.slow
 def test_sql_errors(built, tmp_path):
     _assert_one_line_error(
         run_newword("sql", "SELECT 1", "--db", "missing.duckdb", cwd=built), r"missing\.duckdb: no such database"
@@ -255,6 +263,7 @@ def test_sql_errors(built, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_locked_database(built, corpus):
     holder = subprocess.Popen(
         [
@@ -278,6 +287,7 @@ def test_locked_database(built, corpus):
         holder.wait()
 
 
+@pytest.mark.slow
 def test_out_of_memory_is_a_one_line_error(built, corpus, monkeypatch):
     """DuckDB's out-of-memory error (a real one, under a 16 MB limit) names the limit and the knobs."""
     monkeypatch.setenv("NEWWORD_MEMORY_LIMIT", "16MB")
@@ -298,6 +308,7 @@ def _after_step(proc: subprocess.Popen, step: str) -> str:
     raise AssertionError(f"the build ended before its {step} step: {''.join(read)}")
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_outputs(built, peoples_daily):
     """SIGINT mid-build: exit 130, previous warehouse and TSV intact, no scratch left."""
     import signal
@@ -331,6 +342,7 @@ def test_interrupted_build_leaves_outputs(built, peoples_daily):
     assert not [name for name in after if name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_more_bad_inputs_are_one_line_errors(built, tmp_path):
     cases = [
         (["sql", "", "--db", "w.duckdb"], r"QUERY is empty"),
@@ -372,6 +384,7 @@ def test_redirect_to_another_host_is_refused(tmp_path):
     _assert_one_line_error(done, r"redirected to another host \(http://localhost:9/elsewhere.txt\)")
 
 
+@pytest.mark.slow
 def test_sigterm_removes_scratch_files(built, peoples_daily):
     import os
     import signal
@@ -393,6 +406,7 @@ def test_sigterm_removes_scratch_files(built, peoples_daily):
     assert not [p for p in built.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_scratch_left_by_a_killed_build_is_removed_by_the_next(built, corpus):
     stale = built / ".w.duckdb.build-999999999-abc"
     stale.mkdir()

@@ -28,7 +28,7 @@ from tests.conftest import (
     write_lines,
 )
 
-pytestmark = pytest.mark.xdist_group("prefect")
+pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.cluster]
 
 SMALL_SHARDS = {"NEWWORD_SHARD_CHARACTERS": "40000"}  # a few hundred lines a shard: several shards and partitions
 
@@ -80,6 +80,7 @@ def task_run_states(name_like: str) -> list[str]:
     return asyncio.run(states())
 
 
+@pytest.mark.server
 def test_flow_on_cluster_with_a_prefect_server_equals_local(server, two_workers, batches, tmp_path, monkeypatch):
     day1, _ = batches
     local = refresh(tmp_path / "local", day1, "--mode", "reference")
@@ -153,6 +154,7 @@ def test_unreachable_malformed_or_workerless_cluster_is_one_line(tmp_path, batch
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+@pytest.mark.server
 def test_a_flow_run_asking_for_a_cluster_without_its_runner_fails_with_the_reason(server, batches, tmp_path):
     """A deployment served without --cluster cannot be switched to one by a run's parameters."""
     day1, _ = batches

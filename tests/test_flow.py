@@ -14,7 +14,7 @@ import pytest
 from tests import reference
 from tests.conftest import ROOT, lexicon_of, read_tsv, run_newword, write_lines
 
-pytestmark = pytest.mark.xdist_group("prefect")
+pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.server]
 
 
 def run_flow(*args: str, cwd, module: str = "flows.lexicon_build", **extra_env: str) -> subprocess.CompletedProcess:

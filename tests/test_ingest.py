@@ -92,6 +92,7 @@ def test_locators_and_blank_lines(tmp_path):
     assert [loc for _, loc, _ in ingest(tmp_path, [path])] == ["line 1", "line 4"]
 
 
+@pytest.mark.slow
 def test_document_per_file_folders_and_globs(tmp_path):
     folder = tmp_path / "corpus"
     (folder / "sub").mkdir(parents=True)
@@ -156,6 +157,7 @@ def test_http_urls_on_a_local_server(tmp_path, name):
     assert not list(tmp_path.glob(".w.duckdb.build-*")), "downloads are cleaned up"
 
 
+@pytest.mark.slow
 def test_repeated_documents_count_once_unless_kept(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("中华人民\n共和国\n中华人民\n中华人民\n", encoding="utf-8")
@@ -177,6 +179,7 @@ def test_the_nfkc_fast_path_equals_unicodedata(text):
     assert ingest_module.nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
+@pytest.mark.slow
 @given(st.lists(st.text(alphabet=_NFKC_ALPHABET + "\n", max_size=12) | st.text(max_size=12), max_size=8))
 @settings(max_examples=300, deadline=None)
 def test_batch_nfkc_equals_unicodedata_text_by_text(texts):

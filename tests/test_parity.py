@@ -20,6 +20,7 @@ SETTINGS = {  # reference mode: exactly algorithm.md (the topwords mode's parity
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("corpus", ["peoples_daily", "reviews"])
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_pipeline_equals_reference(corpus, name, request, tmp_path):
@@ -50,6 +51,7 @@ def test_pipeline_equals_reference(corpus, name, request, tmp_path):
     assert free == 0, "the counting tables' blocks are reused, not published as dead space"
 
 
+@pytest.mark.slow
 def test_a_huge_sentence_is_cut_in_linear_time_and_equals_reference(peoples_daily, tmp_path):
     """One 400,000-character run without punctuation (People's Daily with everything but CJK removed).
     The cut once stored the whole sentence with each of its pieces: this filled the disk."""

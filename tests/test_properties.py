@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newword import pipeline
 from newword.settings import Settings
 from tests import reference, reference_topwords
+
+pytestmark = pytest.mark.slow  # each property builds many warehouses
 
 ALPHABET = "中华人民共和国的一是了A1，。 "
 documents_strategy = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=40), min_size=1, max_size=30)

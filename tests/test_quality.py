@@ -56,6 +56,7 @@ def test_read_gold_strips_pku_tags(tmp_path):
     ("content", "message"),
     [(b"\xff\xfe bad", "gold.txt:1: invalid UTF-8"), (b"\n\n", "no words"), (b"a\x00b", "binary file")],
 )
+@pytest.mark.slow
 def test_evaluate_bad_gold_is_one_line(tmp_path, content, message):
     path = tmp_path / "gold.txt"
     path.write_bytes(content)
@@ -63,6 +64,7 @@ def test_evaluate_bad_gold_is_one_line(tmp_path, content, message):
     assert done.returncode == 1 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+@pytest.mark.slow
 def test_evaluate_and_segment_on_real_gold(tmp_path):
     from newword import corpora
 
@@ -100,6 +102,7 @@ def test_read_gold_drops_whitespace_nfkc_creates(tmp_path):
     assert words == [["中国", "\u0308", "人民"]] and not any(w.isspace() for w in words[0])
 
 
+@pytest.mark.slow
 def test_segment_checks_every_input_before_writing(tmp_path):
     home = tmp_path / "home"
     corpus = write_lines(tmp_path / "c.txt", ["中华人民共和国中华人民共和国"] * 30 + ["人民共和国万岁"] * 30)
@@ -114,6 +117,7 @@ def test_segment_checks_every_input_before_writing(tmp_path):
     assert done.returncode == 1 and "out.txt: no such folder" in done.stderr
 
 
+@pytest.mark.slow
 def test_traditional_text_segments_like_simplified(tmp_path):
     """With --to-simplified, discovery sees simplified text; segment and evaluate must look words up the
     same way while keeping the input's own characters."""
@@ -134,6 +138,7 @@ def test_traditional_text_segments_like_simplified(tmp_path):
     assert abs(f1["traditional"] - f1["simplified"]) < 0.02, f1
 
 
+@pytest.mark.slow
 def test_evaluate_refuses_options_it_cannot_use(tmp_path):
     path = tmp_path / "gold.txt"
     path.write_text("中华 人民\n", encoding="utf-8")
@@ -141,6 +146,7 @@ def test_evaluate_refuses_options_it_cannot_use(tmp_path):
     assert done.returncode == 1 and "--format does not apply to evaluate" in done.stderr, done.stderr
 
 
+@pytest.mark.slow
 def test_switching_to_reference_mode_drops_topwords_tables(tmp_path, peoples_daily):
     import duckdb
 
@@ -183,6 +189,7 @@ def test_duckdb_progress_bar_is_off_and_spilling_is_configurable(tmp_path, monke
     con.close()
 
 
+@pytest.mark.slow
 def test_text_columns_are_plain_and_row_groups_small(tmp_path, monkeypatch, peoples_daily):
     import duckdb
 
@@ -222,6 +229,7 @@ def test_split_bonus_prefers_more_words():
     assert math.log(5 / 29) - 3 < 2 * (math.log(10 / 29) - 1)  # -4.76 < -4.13: split with it
 
 
+@pytest.mark.slow
 def test_a_huge_sentence_is_cut_into_pieces_that_make_it_up(peoples_daily, tmp_path):
     """A 150,000-character run: the model reads it in pieces of topwords.MAX_SENTENCE characters, and
     the cut's pieces of each, in order, put back together are that piece; the pieces make up the run."""

@@ -86,6 +86,7 @@ def unique(documents: list[str]) -> list[str]:
     return list(dict.fromkeys(documents))
 
 
+@pytest.mark.slow
 def test_refresh_accumulates_and_equals_the_reference(home_v2, corpora):
     assert versions(home_v2) == ["v000001", "v000002"]
     manifest = json.loads((current_path(home_v2) / "manifest.json").read_text())
@@ -95,6 +96,7 @@ def test_refresh_accumulates_and_equals_the_reference(home_v2, corpora):
     assert lexicon(current_path(home_v2)) == reference.discover(corpus, min_count=5)
 
 
+@pytest.mark.slow
 def test_manifest_is_self_describing(home_v2):
     path = current_path(home_v2)
     manifest = json.loads((path / "manifest.json").read_text())
@@ -119,6 +121,7 @@ def test_manifest_is_self_describing(home_v2):
     assert tsv[0].split("\t")[:2] == ["word", "count"] and len(tsv) == manifest["rows"]["lexicon"] + 1
 
 
+@pytest.mark.slow
 def test_no_new_documents_publishes_nothing(home, corpora):
     before = versions(home)
     done = refresh(home, corpora["a"])
@@ -127,6 +130,7 @@ def test_no_new_documents_publishes_nothing(home, corpora):
     assert versions(home) == before
 
 
+@pytest.mark.slow
 def test_failed_gate_keeps_previous_version_and_corpus(home, corpora):
     warehouse = (home / "warehouse.duckdb").read_bytes()
     done = refresh(home, corpora["b"], extra=["--max-size-ratio", "1.05"])
@@ -143,6 +147,7 @@ def test_failed_gate_keeps_previous_version_and_corpus(home, corpora):
     assert versions(home) == ["v000001", "v000002"]
 
 
+@pytest.mark.slow
 def test_corrupted_table_stops_the_publish(home, corpora, tmp_path):
     """The gate inside a refresh: a corrupted lexicon in the build fails, nothing is published."""
     from newword import pipeline
@@ -183,6 +188,7 @@ def _bad(tmp_path, name, content: bytes):
         ("x.docx", b"PK\x03\x04", "unknown format '.docx'"),
     ],
 )
+@pytest.mark.slow
 def test_bad_input_publishes_nothing(home, corpora, tmp_path, name, content, message):
     warehouse = (home / "warehouse.duckdb").read_bytes()
     done = refresh(home, corpora["b"], _bad(tmp_path, name, content))
@@ -192,6 +198,7 @@ def test_bad_input_publishes_nothing(home, corpora, tmp_path, name, content, mes
     assert (home / "warehouse.duckdb").read_bytes() == warehouse
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", failpoints.POINTS)
 def test_sigkill_at_each_point_of_the_publish(home, corpora, point):
     previous = lexicon(current_path(home))
@@ -218,6 +225,7 @@ def test_sigkill_at_each_point_of_the_publish(home, corpora, point):
     assert not (home / ".staging").exists() and not list(home.glob(".warehouse.duckdb.build-*"))
 
 
+@pytest.mark.slow
 def test_readers_are_never_blocked_by_a_running_refresh(home, corpora):
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "NEWWORD_FAILPOINT": "validate=pause:8"}
     running = subprocess.Popen(
@@ -261,6 +269,7 @@ def test_readers_are_never_blocked_by_a_running_refresh(home, corpora):
     assert versions(home) == ["v000001", "v000002"]
 
 
+@pytest.mark.slow
 def test_versions_show_diff_and_export(home_v2, tmp_path):
     done = run_newword("versions", "--home", str(home_v2))
     lines = done.stdout.splitlines()
@@ -300,6 +309,7 @@ def test_versions_show_diff_and_export(home_v2, tmp_path):
     assert missing.returncode == 1 and "no version 'v000009'" in missing.stderr
 
 
+@pytest.mark.slow
 def test_versions_show_and_diff_as_json(home_v2):
     """--format json: one document per command (an array of objects for rows), as sql and export write."""
     listed = json.loads(run_newword("versions", "--home", str(home_v2), "--format", "json").stdout)
@@ -315,6 +325,7 @@ def test_versions_show_and_diff_as_json(home_v2):
     assert all(c["old_count"] == old[c["word"]] and c["new_count"] == new[c["word"]] for c in changes if c["change"] == "changed")
 
 
+@pytest.mark.slow
 def test_jieba_accepts_the_exported_user_dictionary(home_v2, tmp_path):
     userdict = tmp_path / "userdict.txt"
     assert run_newword("export", "latest", "--format", "jieba", "--output", str(userdict), "--home", str(home_v2)).returncode == 0
@@ -332,6 +343,7 @@ def test_jieba_accepts_the_exported_user_dictionary(home_v2, tmp_path):
     assert known == total == len(new)
 
 
+@pytest.mark.slow
 def test_sql_over_published_versions(home_v2):
     done = run_newword(
         "sql", "SELECT v.version, v.rows.lexicon AS manifest_rows, count(l.word) AS words FROM versions AS v "
@@ -346,6 +358,7 @@ def test_sql_over_published_versions(home_v2):
     assert empty.returncode == 1 and "no published versions" in empty.stderr
 
 
+@pytest.mark.slow
 def test_known_words_mark_lexicon_entries_and_export_new_only(tmp_path, corpora):
     home = tmp_path / "home"
     top = [w for w, _ in sorted(reference.discover(corpora["a_docs"], min_count=5).items(), key=lambda i: (-i[1], i[0]))[:10]]
@@ -365,6 +378,7 @@ def test_known_words_mark_lexicon_entries_and_export_new_only(tmp_path, corpora)
     assert missing.returncode == 1 and "--known-words: " in missing.stderr and "no such file" in missing.stderr
 
 
+@pytest.mark.slow
 def test_jieba_dictionary_as_known_words(tmp_path, corpora):
     done = run_newword(
         "discover",
@@ -387,6 +401,7 @@ def test_jieba_dictionary_as_known_words(tmp_path, corpora):
     assert 0.5 * total < known < total  # most words of news are in jieba's dictionary, not all
 
 
+@pytest.mark.slow
 def test_incremental_refreshes_equal_a_full_rebuild(tmp_path, peoples_daily):
     """Real text split into four refreshes: every table equals one refresh of the whole, and the reference."""
     documents = peoples_daily[:8000]
@@ -408,6 +423,7 @@ def test_incremental_refreshes_equal_a_full_rebuild(tmp_path, peoples_daily):
     assert lexicon(current_path(tmp_path / "inc")) == reference.discover(unique(documents), min_count=5)
 
 
+@pytest.mark.slow
 def test_changed_settings_recount_everything(tmp_path, corpora):
     home = tmp_path / "home"
     assert refresh(home, corpora["a"]).returncode == 0
@@ -417,6 +433,7 @@ def test_changed_settings_recount_everything(tmp_path, corpora):
     assert lexicon(current_path(home)) == expected
 
 
+@pytest.mark.slow
 def test_window_keeps_only_recent_documents(tmp_path, corpora):
     import datetime
 
@@ -444,6 +461,7 @@ def test_window_keeps_only_recent_documents(tmp_path, corpora):
     assert failed.returncode == 1 and "bad.jsonl:1: cannot read date 'yesterday'" in failed.stderr
 
 
+@pytest.mark.slow
 def test_quarantine_sets_unreadable_sources_aside_and_refreshes_the_rest(tmp_path, peoples_daily):
     folder = tmp_path / "incoming"
     folder.mkdir()

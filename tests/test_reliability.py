@@ -85,6 +85,7 @@ DB_ATTACKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["--home", "--db"])
 @pytest.mark.parametrize("attack", list(ATTACKS) + list(DB_ATTACKS))
 def test_sql_refuses_everything_but_reading(work, where, attack):
@@ -114,6 +115,7 @@ QUERIES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["--home", "--db"])
 @pytest.mark.parametrize("query", list(QUERIES))
 def test_sql_runs_queries(work, where, query):
@@ -123,6 +125,7 @@ def test_sql_runs_queries(work, where, query):
     assert QUERIES[query] in done.stdout.splitlines()[0].split(",")
 
 
+@pytest.mark.slow
 def test_sql_reads_every_published_file_of_the_home(work):
     done = run_newword("sql", "SELECT count(*) AS n FROM read_parquet('H/versions/*/lexicon.parquet')", "--home", "H", cwd=work)
     assert done.returncode == 0, done.stderr
@@ -156,6 +159,7 @@ TAMPERING = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(TAMPERING))
 def test_a_tampered_version_is_a_one_line_error_everywhere(work, case):
     name, tamper, pattern = TAMPERING[case]
@@ -169,12 +173,16 @@ def test_a_tampered_version_is_a_one_line_error_everywhere(work, case):
     assert not (work / "H" / "versions" / "version=v000002").exists()
 
 
+@pytest.mark.slow
 def test_verify_passes_on_an_untouched_home(work):
     done = run_newword("verify", "--home", "H", cwd=work)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("v000001\tok\t6 files")  # lexicon tsv and parquet, word examples, n-grams, vocabulary, validation
+    assert done.stdout.startswith(
+        "v000001\tok\t6 files"
+    )  # lexicon tsv and parquet, word examples, n-grams, vocabulary, validation
 
 
+@pytest.mark.slow
 def test_discover_refuses_a_homes_warehouse(work):
     before = _fingerprint(work / "H")
     done = run_newword("discover", "corpus.txt", "--db", "H/warehouse.duckdb", "--quiet", cwd=work)
@@ -182,6 +190,7 @@ def test_discover_refuses_a_homes_warehouse(work):
     assert _fingerprint(work / "H") == before
 
 
+@pytest.mark.slow
 def test_refresh_refuses_a_warehouse_that_lost_documents(work, peoples_daily):
     small = write_lines(work / "small.txt", peoples_daily[:200])
     done = run_newword("discover", str(small), "--db", "other.duckdb", "--output", "", "--min-count", "5", "--quiet", cwd=work)
@@ -196,6 +205,7 @@ def test_refresh_refuses_a_warehouse_that_lost_documents(work, peoples_daily):
 # --- outputs never replace inputs or published files ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_outputs_never_replace_inputs_or_published_files(work):
     os.symlink("corpus.txt", work / "link.tsv")
     cases = [
@@ -212,12 +222,14 @@ def test_outputs_never_replace_inputs_or_published_files(work):
     assert _fingerprint(work) == before
 
 
+@pytest.mark.slow
 def test_a_home_is_a_path_not_a_pattern(work):
     shutil.copytree(work / "H", work / "G-other")
     done = run_newword("sql", "SELECT count(*) FROM lexicon_versions", "--home", "G*", cwd=work)
     _one_line_error(done, r"G\*: a home path may not contain")
 
 
+@pytest.mark.slow
 def test_a_glob_through_a_symlink_loop_reads_each_file_once(tmp_path, peoples_daily):
     folder = tmp_path / "loop"
     folder.mkdir()
@@ -237,6 +249,7 @@ def test_a_glob_through_a_symlink_loop_reads_each_file_once(tmp_path, peoples_da
 @pytest.mark.parametrize(
     ("variable", "value"), [("NEWWORD_THREADS", "abc"), ("NEWWORD_THREADS", "0"), ("NEWWORD_MEMORY_LIMIT", "lots")]
 )
+@pytest.mark.slow
 def test_bad_environment_values_name_the_variable(work, monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)
     before = _fingerprint(work)
@@ -256,6 +269,7 @@ def test_bad_environment_values_name_the_variable(work, monkeypatch, variable, v
         (["--max-n", "x"], r"--max-n must be an integer"),
     ],
 )
+@pytest.mark.slow
 def test_bad_option_values_exit_2(work, args, pattern):
     done = run_newword("discover", "corpus.txt", "--db", "w.duckdb", "--output", "", *args, cwd=work)
     _one_line_error(done, pattern, code=2)
@@ -293,6 +307,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.slow
 def test_sigkill_during_validation_takes_the_child_along_and_the_next_run_cleans_up(work, tmp_path):
     import signal
     import subprocess
@@ -325,6 +340,7 @@ def test_sigkill_during_validation_takes_the_child_along_and_the_next_run_cleans
     assert not list(scratch.glob("newword-gx-*")), "the next run removed the stale folder"
 
 
+@pytest.mark.slow
 def test_serving_without_a_prefect_server_is_one_line(tmp_path):
     import subprocess
     import sys
@@ -354,6 +370,7 @@ def full_disk(tmp_path):
         subprocess.run(["umount", str(folder)], check=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_leaves_nothing(full_disk, peoples_daily):
     corpus = write_lines(full_disk.parent / "corpus.txt", peoples_daily[:3000])
     done = run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "lex.tsv", "--quiet", cwd=full_disk)

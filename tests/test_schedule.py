@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import start, stop, wait_for, write_lines
 
-pytestmark = pytest.mark.xdist_group("prefect")
+pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.server]
 
 
 def read(coroutine_function):

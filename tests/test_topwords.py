@@ -13,10 +13,12 @@ from tests.reference import distinct
 KNOWN = ["中国", "经济", "发展", "人民", "北京", "国家", "世界", "中华人民共和国", "我们", "工作"]
 
 
+@pytest.mark.slow
 def test_numpy_model_equals_the_reference_on_toy_corpora():
     reference.test_parity_with_numpy()
 
 
+@pytest.mark.slow
 def test_numpy_model_equals_the_reference_on_real_text():
     reference.test_parity_on_real_text()
 
@@ -35,6 +37,7 @@ def discovered(tmp_path_factory, peoples_daily):
     return folder, lines
 
 
+@pytest.mark.slow
 def test_discover_publishes_the_references_significant_words(discovered):
     folder, lines = discovered
     sents = reference.sentences(distinct(lines))
@@ -63,6 +66,7 @@ def test_discover_publishes_the_references_significant_words(discovered):
     assert known["中国"] is True and not any(known[w] for w in got if w not in KNOWN)
 
 
+@pytest.mark.slow
 def test_cut_is_the_references_viterbi_segmentation(discovered):
     folder, lines = discovered
     sents = reference.sentences(distinct(lines))
@@ -88,6 +92,7 @@ def test_cut_is_the_references_viterbi_segmentation(discovered):
     assert differ <= len(cut) // 1000
 
 
+@pytest.mark.slow
 def test_words_longer_than_the_ngram_keys_are_found(tmp_path, peoples_daily):
     """A 10-character name, in 40 documents of real text, is one word (the n-gram keys stop at 6)."""
     term = "阿卜杜勒阿齐兹贝卢夫"
@@ -103,6 +108,7 @@ def test_words_longer_than_the_ngram_keys_are_found(tmp_path, peoples_daily):
     assert term in words
 
 
+@pytest.mark.slow
 def test_known_words_are_known_in_both_scripts(tmp_path):
     """服務 is 服务 in traditional script: a known word's other spelling is never new for that alone."""
     lines = [f"{a}的服務{b}，服務很好" for a in ("酒店", "商場", "銀行", "餐廳") for b in ("周到", "一般", "熱情")] * 3

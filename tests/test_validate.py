@@ -50,6 +50,7 @@ def corrupted(warehouse, tmp_path, *statements: str):
     return copy
 
 
+@pytest.mark.slow
 def test_real_build_passes_and_every_row_is_validated(warehouse):
     report = validate(warehouse, SETTINGS)
     assert report.success, [c.line() for c in report.failures]
@@ -101,6 +102,7 @@ CORRUPTIONS = {
 }
 
 
+@pytest.mark.slow
 def test_reference_mode_build_passes_and_a_non_cohesive_part_fails(reference_warehouse, tmp_path):
     """Reference mode: every substring of length 3..max_n of a word is cohesive (algorithm.md's step 6);
     topwords keeps words by significance instead, so there the check counts nothing."""
@@ -110,6 +112,7 @@ def test_reference_mode_build_passes_and_a_non_cohesive_part_fails(reference_war
     assert [c.description for c in report.failures] == ["every substring of length 3..max_n is a cohesive n-gram"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CORRUPTIONS))
 def test_corrupted_table_fails_its_expectation(warehouse, tmp_path, case):
     statements, description = CORRUPTIONS[case]
@@ -123,6 +126,7 @@ def test_corrupted_table_fails_its_expectation(warehouse, tmp_path, case):
         assert "e.g. " in line  # an example offending row
 
 
+@pytest.mark.slow
 def test_example_row_names_the_key(warehouse, tmp_path):
     report = validate(corrupted(warehouse, tmp_path, f"UPDATE lexicon SET count = 2 WHERE word = {A_WORD}"), SETTINGS)
     [check] = [c for c in report.failures if c.suite == "lexicon"]
@@ -131,6 +135,7 @@ def test_example_row_names_the_key(warehouse, tmp_path):
     assert check.examples == [f"word={top} count=2"]
 
 
+@pytest.mark.slow
 def test_size_band_against_previous_version(warehouse):
     words = validate(warehouse, SETTINGS).rows["lexicon"]
     assert validate(warehouse, SETTINGS, previous_words=words * 2 - 2).success  # shrank to just over half: allowed
@@ -141,6 +146,7 @@ def test_size_band_against_previous_version(warehouse):
     assert validate(warehouse, SETTINGS, previous_words=words * 3, band=SizeBand(None, None)).success
 
 
+@pytest.mark.slow
 def test_validate_command(warehouse, tmp_path):
     ok = run_newword("validate", "--db", str(warehouse))
     total = sum(len(s["expectations"]) for s in load_suites())
@@ -153,6 +159,7 @@ def test_validate_command(warehouse, tmp_path):
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["failed"] == 1
 
 
+@pytest.mark.slow
 def test_million_row_table_is_validated_whole(tmp_path):
     """Canary for the GX path: a million-row ngram_counts with one bad row at the end is caught, and every
     row is counted (a sampling or silently empty engine would pass it)."""
@@ -185,6 +192,7 @@ def test_million_row_table_is_validated_whole(tmp_path):
     assert all(c.element_count == 1_000_000 for c in report.checks if c.suite == "ngram_counts" and c.element_count is not None)
 
 
+@pytest.mark.slow
 def test_upstream_gx_duckdb_bug_still_needs_the_workaround(warehouse):
     """GX's SQL datasource over DuckDB loses its rows without newword's persisted-connection workaround
     (GX #10738, #11579). When an upgrade fixes it, this test fails: drop `_persist_duckdb_connection`."""
