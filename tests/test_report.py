@@ -28,6 +28,9 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 
 
+pytestmark = pytest.mark.slow  # every test reads a home refreshed three times with People's Daily
+
+
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, peoples_daily):
     folder = tmp_path_factory.mktemp("report")
@@ -168,6 +171,7 @@ def serve(folder):
         server.server_close()
 
 
+@pytest.mark.browser
 def test_report_renders_offline_in_headless_chromium(home, tmp_path):
     version = home / "versions" / "version=v000003"
     manifest = json.loads((version / "manifest.json").read_text())
