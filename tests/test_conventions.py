@@ -180,15 +180,7 @@ STARTS = {
 TEST_FILES = sorted(path.name for path in (ROOT / "tests").glob("test_*.py") if path.name != "test_conventions.py")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="the report's owner adds the browser marker"))
-        if name == "test_report.py"
-        else name
-        for name in TEST_FILES
-    ],
-)
+@pytest.mark.parametrize("name", TEST_FILES)
 def test_tests_that_start_servers_browsers_or_clusters_carry_their_marker(name):
     text = (ROOT / "tests" / name).read_text(encoding="utf-8")
     for marker, pattern in STARTS.items():
