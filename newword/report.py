@@ -92,6 +92,8 @@ def render(version_dir: Path, versions: list[tuple[str, Path]], links_relative: 
     manifests = {vid: _json(path / "manifest.json") for vid, path in earlier}
     manifests[this] = manifest
     by_version = {vid: (words_, not_known_, new_) for vid, words_, not_known_, new_ in trends}
+    for vid in [vid for vid, _ in every if vid not in by_version]:  # an empty lexicon has no row
+        by_version[vid] = (0, 0, 0)
     version_ids = [vid for vid, _ in every]
     series = {
         "words": [by_version[v][0] for v in version_ids],

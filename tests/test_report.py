@@ -240,3 +240,11 @@ def test_report_renders_offline_in_headless_chromium(home, tmp_path):
 
     assert len(ascending) > 10 and ascending == sorted(ascending) and descending == sorted(ascending, reverse=True)
     assert ascending != descending
+
+
+def test_a_version_with_an_empty_lexicon_has_a_report(tmp_path):
+    corpus = write_lines(tmp_path / "c.txt", ["中华人民共和国中华人民共和国"] * 30 + ["人民共和国万岁"] * 30)
+    done = run_newword("refresh", str(corpus), "--home", str(tmp_path / "home"), "--min-count", "5")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "home" / "versions" / "version=v000001" / "report.html").read_text(encoding="utf-8")
+    assert "Lexicon v000001" in page and "This is the first version" in page
