@@ -1,4 +1,4 @@
-"""lexicon-build: the discover pipeline as a Prefect flow, one task per stage.
+"""lexicon-build: the discover pipeline as a Prefect flow, one task per step (newword.pipeline.STEPS).
 
 Each task is a thin call into newword.pipeline (the library never imports prefect). Run it with
     python -m flows.lexicon_build SOURCE... [--db FILE] [--output FILE.tsv] [parameters]
@@ -27,9 +27,10 @@ from newword.options import OPTIONS as O
 from newword.output import print_rows
 from newword.settings import from_values
 
-documents = task(pipeline.run_documents, name="documents", cache_policy=NO_CACHE)
-STEP_TASKS = {step: task(pipeline.run_step, name=step, cache_policy=NO_CACHE) for step in pipeline.STAGES[1:]}
-publish = task(pipeline.finish, name="publish", cache_policy=NO_CACHE)
+
+def as_task(name: str, function, *args):
+    """Run one step as a Prefect task named after it."""
+    return task(function, name=name, cache_policy=NO_CACHE)(*args)
 
 
 @flow(name="lexicon-build")
@@ -68,10 +69,9 @@ def lexicon_build(
         window_days=window_days,
     )
     try:
-        documents(build)
-        for step, step_task in STEP_TASKS.items():
-            step_task(build, step)
-        result = publish(build)
+        as_task("documents", pipeline.run_documents, build)
+        pipeline.run_steps(build, as_task)
+        result = as_task("publish", pipeline.finish, build)
     except BaseException:
         pipeline.abort(build)
         raise

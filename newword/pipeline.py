@@ -1,7 +1,8 @@
 """The discovery pipeline: ingest, then the steps of algorithm.md as the SQL files in sql/.
 
-Stages (the same names in SQL files, tables, flow tasks and docs/algorithm.md):
-documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon.
+The steps of each mode are declared once, in STEPS (printed by `newword steps`): their order, the
+tables each reads and makes, and the statements or function that make them. discover, refresh, the
+flows and the cluster path all run them through run_steps.
 
 A build writes into a private temporary warehouse beside the target; only a build that ends well
 replaces the warehouse and the TSV, each with one atomic rename, so a failure or an interrupt
@@ -20,6 +21,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,8 +31,6 @@ from newword.home import check_output
 from newword.numbers import rounded
 from newword.progress import Progress
 from newword.settings import Settings
-
-STAGES = ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,50 +237,131 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
     return rows
 
 
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One step of a build: the table it makes (its name: the progress line's, the flow task's and
+    docs/algorithm.md's), the tables it reads, what makes it (statements in sql/, or a function here
+    that runs them), and the other tables it writes or drops on the way."""
+
+    name: str
+    reads: tuple[str, ...]
+    made_by: tuple[str, ...]  # statements of sql/ by name, and modules (newword.x) that do the rest
+    run: Callable[..., int]  # (connection, build, mapper) -> rows of its table
+    also: tuple[str, ...] = ()
+    drops: tuple[str, ...] = ()
+
+
+def _documents(con, build: Build, mapper) -> int:
+    return run_documents(build, connection=con)
+
+
+def _sentences(con, build: Build, mapper) -> int:
+    """The sentences (only the new documents' in a refresh), and the distinct ones (sentence_types),
+    which are counted once and cut once; the cluster's reference cut is kept per piece, with none."""
+    if build.accumulate:
+        rows = _count_incrementally(con, build, "sentences", mapper)
+    else:
+        rows = sqlfiles.materialise(con, "sentences", build.parameters())
+    if rows == 0:
+        documents = sqlfiles.row_count(con, "documents")
+        if build.window_days is not None:
+            raise NewwordError(
+                f"no Chinese text in the window: no document of the last {build.window_days:g} days has characters of class {build.settings.chars}"
+            )
+        hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
+        raise NewwordError(
+            f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
+        )
+    if mapper is not None and build.settings.mode == "reference":
+        sqlfiles.drop(con, "sentence_types")
+    else:
+        sqlfiles.materialise(con, "sentence_types", build.parameters())
+    return rows
+
+
+def _ngram_counts(con, build: Build, mapper) -> int:
+    if build.accumulate:
+        return _count_incrementally(con, build, "ngram_counts", mapper)
+    return count_ngrams(con, build.parameters())
+
+
+def _cohesion(con, build: Build, mapper) -> int:
+    sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
+    return sqlfiles.materialise(con, "cohesion", build.parameters())
+
+
+def _reference_cut(con, build: Build, mapper) -> int:
+    for table in ("word_sentences", "word_scores", "word_examples"):  # a previous topwords build's
+        sqlfiles.drop(con, table)
+    if mapper is not None:  # cut in the workers, kept per piece
+        return distributed.cut_pieces(con, build.parameters(), build.workdir / "exchange", mapper)
+    return sqlfiles.materialise(con, "cut", build.parameters())
+
+
+def _statement(name: str) -> Callable[..., int]:
+    """A step made by one statement of sql/."""
+    return lambda con, build, mapper: sqlfiles.materialise(con, name, build.parameters())
+
+
+def _topwords_lexicon(con, build: Build, mapper) -> int:
+    rows = sqlfiles.materialise(con, "lexicon__topwords", build.parameters())
+    sqlfiles.materialise(con, "word_examples", build.parameters())
+    return rows
+
+
+_COMMON = (
+    Step("documents", ("the sources",), ("newword.ingest", "documents", "new_documents", "known_words"), _documents,
+         also=("known_words",)),
+    Step("sentences", ("documents",), ("sentences", "sentence_types"), _sentences, also=("sentence_types",)),
+    Step("ngram_counts", ("sentence_types",), ("distinct_sentences", "ngram_levels__characters", "ngram_level", "ngram_counts",
+         "new_ngram_counts", "merge_ngram_totals", "unseen_ngrams", "ngram_counts__incremental", "counting_state"),
+         _ngram_counts, also=("ngram_totals", "counting_state")),
+    Step("cohesion", ("ngram_counts",), ("cohesion_thresholds", "cohesion"), _cohesion, also=("cohesion_thresholds",)),
+)  # fmt: skip
+
+# The steps of each mode, in order: the only place that order is written.
+STEPS: dict[str, tuple[Step, ...]] = {
+    "topwords": _COMMON + (
+        Step("cut", ("sentences", "known_words"),
+             ("word_sentences", "known_prefixes", "word_candidates", "candidate_words", "word_places", "newword.topwords",
+              "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build),
+             also=("word_sentences", "word_scores")),
+        Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
+        Step("lexicon", ("word_scores", "candidates", "cut", "word_sentences", "cohesion", "known_words"),
+             ("lexicon__topwords", "word_examples"), _topwords_lexicon, also=("word_examples",)),
+    ),
+    "reference": _COMMON + (
+        Step("cut", ("sentence_types", "cohesion"), ("cut", "cut__cluster"), _reference_cut,
+             drops=("word_sentences", "word_scores", "word_examples")),
+        Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
+        Step("lexicon", ("candidates", "cohesion", "known_words"), ("lexicon",), _statement("lexicon")),
+    ),
+}  # fmt: skip
+
+
+def step_names(mode: str = "topwords") -> tuple[str, ...]:
+    return tuple(step.name for step in STEPS[mode])
+
+
 def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, connection=None) -> int:
-    """Run one step of algorithm.md (a stage after documents) into its table; return its rows.
+    """Run one step of the build's mode into its table; return its rows.
 
     With a `mapper` (a refresh on a cluster), the counting of new n-grams and, in reference mode, the
     cut run as tasks over shards (newword.distributed); the tables they leave are the same."""
-    if step not in STAGES[1:]:
+    found = [s for s in STEPS[build.settings.mode] if s.name == step]
+    if not found:
         raise ValueError(f"unknown step {step!r}")
+    if step == "documents":
+        return run_documents(build, connection=connection)
     with _scratch(build, connection) as con:
-        on_cluster = mapper is not None and build.settings.mode == "reference"
-        if step == "cohesion":
-            sqlfiles.materialise(con, "cohesion_thresholds", build.parameters())
-        if build.accumulate and step in ("sentences", "ngram_counts"):
-            rows = _count_incrementally(con, build, step, mapper)
-        elif step == "ngram_counts":
-            rows = count_ngrams(con, build.parameters())
-        elif step == "cut" and build.settings.mode == "topwords":
-            rows = _topwords_cut(con, build)
-        elif step == "lexicon" and build.settings.mode == "topwords":
-            rows = sqlfiles.materialise(con, "word_lexicon", build.parameters(), table="lexicon")
-            sqlfiles.materialise(con, "word_examples", build.parameters())
-        elif step == "cut":
-            for table in ("word_sentences", "word_scores", "word_examples"):  # a previous topwords build's
-                sqlfiles.drop(con, table)
-            if on_cluster:  # cut in the workers, kept per piece
-                rows = distributed.cut_pieces(con, build.parameters(), build.workdir / "exchange", mapper)
-            else:
-                rows = sqlfiles.materialise(con, step, build.parameters())
-        else:
-            rows = sqlfiles.materialise(con, step, build.parameters())
-        if step == "sentences" and sqlfiles.row_count(con, "sentences") == 0:
-            documents = sqlfiles.row_count(con, "documents")
-            if build.window_days is not None:
-                raise NewwordError(
-                    f"no Chinese text in the window: no document of the last {build.window_days:g} days has characters of class {build.settings.chars}"
-                )
-            hint = "" if build.settings.chars != "cjk" else " (--chars cjk+alnum also counts ASCII letters and digits)"
-            raise NewwordError(
-                f"no Chinese text: none of the {documents:,} documents has characters of class {build.settings.chars}{hint}"
-            )
-        if step == "sentences" and on_cluster:  # the cluster's cut is kept per piece: no sentence to refer to
-            sqlfiles.drop(con, "sentence_types")
-        elif step == "sentences":  # the distinct sentences: counted once (count_ngrams), cut once
-            sqlfiles.materialise(con, "sentence_types", build.parameters())
-        return rows
+        return found[0].run(con, build, mapper)
+
+
+def run_steps(build: Build, call: Callable[..., Any], mapper: distributed.Mapper | None = None) -> None:
+    """The steps after documents, in the order of STEPS, each as call(name, run_step, build, name, mapper):
+    discover runs them with a progress line each, the flows as tasks, refresh either way."""
+    for step in STEPS[build.settings.mode][1:]:
+        call(step.name, run_step, build, step.name, mapper)
 
 
 def count_ngrams(con, values: dict) -> int:
@@ -291,7 +372,7 @@ def count_ngrams(con, values: dict) -> int:
     # at a time, and only the attached file takes a row group size (warehouse.ROW_GROUP_SIZE); a TEMP
     # table kept the default 122,880 rows, so the 133,542 sentences of 5 MB were counted on one core.
     sqlfiles.materialise(con, "distinct_sentences", values)
-    sqlfiles.materialise(con, "character_counts", values, table="ngram_levels")
+    sqlfiles.materialise(con, "ngram_levels__characters", values)
     for n in range(2, values["max_n"] + 1):
         sqlfiles.append(con, "ngram_levels", "ngram_level", {**values, "n": n})
     rows = sqlfiles.materialise(con, "ngram_counts", values)
@@ -357,7 +438,7 @@ def _topwords_cut(con, build: Build) -> int:
     del fitted, lattice
     con.register("word_pieces", pieces)
     try:
-        return sqlfiles.materialise(con, "word_cut", values, table="cut")
+        return sqlfiles.materialise(con, "cut__topwords", values)
     finally:
         con.unregister("word_pieces")
 
@@ -392,7 +473,7 @@ def _count_incrementally(con, build: Build, step: str, mapper: distributed.Mappe
         sqlfiles.execute(con, "merge_ngram_totals", values)
         sqlfiles.append(con, "ngram_totals", "unseen_ngrams", values)
         sqlfiles.drop(con, "new_ngram_counts")
-    rows = sqlfiles.materialise(con, "kept_ngram_counts", values, table="ngram_counts")
+    rows = sqlfiles.materialise(con, "ngram_counts__incremental", values)
     sqlfiles.materialise(con, "counting_state", values)
     return rows
 
@@ -494,20 +575,21 @@ def discover(
     known_words: str | None = None,
     window_days: float | None = None,
 ) -> Result:
-    """Run every stage on exactly the given documents; outputs change only when all succeed."""
+    """Run every step on exactly the given documents; outputs change only when all succeed."""
     progress = progress or Progress(quiet=True)
     build = start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
-    total = len(STAGES) + 1
+    names = (*step_names(build.settings.mode), "publish")
     try:
-        # one connection for every stage and the summary: opening and closing one per stage cost
-        # 0.35 s of 4.4 s on 25 MB
+        # one connection for every step and the summary: opening one per step costs time
         with _scratch(build, create=True) as con:
-            with progress.stage("documents", 1, total) as info:
-                info["rows"] = run_documents(build, connection=con)
-            for number, step in enumerate(STAGES[1:], start=2):
-                with progress.stage(step, number, total) as info:
-                    info["rows"] = run_step(build, step, connection=con)
-            with progress.stage("publish", total, total) as info:
+
+            def call(name: str, function: Callable[..., Any], *args: Any) -> Any:
+                with progress.stage(name, names.index(name) + 1, len(names)) as info:
+                    info["rows"] = function(*args, connection=con)
+
+            call("documents", run_documents, build)
+            run_steps(build, call)
+            with progress.stage("publish", len(names), len(names)) as info:
                 result = finish(build, connection=con)
                 info["detail"] = f"{build.db}" + (f" and {build.output}" if build.output else "")
     except BaseException:

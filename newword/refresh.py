@@ -1,8 +1,8 @@
 """Refresh: add new documents to a home's corpus, rebuild, validate, and publish a new version.
 
 One code path for the CLI (`newword refresh`) and the Prefect flow (`lexicon-refresh`): both call
-`refresh()`; the flow passes a `call` that runs each step as a task. Steps, in order:
-documents, sentences, ngram_counts, cohesion, cut, candidates, lexicon, run, validate, publish.
+`refresh()`; the flow passes a `call` that runs each step as a task. Steps, in order: the build's
+(pipeline.STEPS), then run, validate and publish.
 
 A refresh that adds no documents publishes nothing (unless the corpus differs from the current
 version's, as after a crash between publishing and adopting the warehouse). A failed check stops
@@ -27,7 +27,7 @@ from newword.progress import Progress
 from newword.settings import Settings
 from newword.validate import Report, SizeBand, validate
 
-STEPS = ("documents", *pipeline.STAGES[1:], "run", "validate", "publish")
+STEPS = (*pipeline.step_names(), "run", "validate", "publish")  # the step names are the same in every mode
 
 # call(step name, function, *args) -> result: how each step is run (directly, or as a flow task)
 Call = Callable[..., Any]
@@ -138,8 +138,7 @@ def refresh(
                 return Outcome(
                     None, 0, f"no new documents; {current.id if current else 'nothing'} stays current", set_aside=aside
                 )
-            for step in pipeline.STAGES[1:]:
-                call(step, pipeline.run_step, build, step, mapper)
+            pipeline.run_steps(build, call, mapper)
             call("run", pipeline.record_run, build)
             if published:  # a refresh killed after publishing left the warehouse behind its version
                 call("publish", publish.adopt_warehouse, home, build)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newword import pipeline
 from tests import reference
 from tests.conftest import ROOT, read_tsv, run_newword
 
@@ -64,8 +65,8 @@ def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
     distinct = len(reference.distinct(line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()))
     assert 1_900 < distinct < 2_000  # the corpus repeats a few lines: each counts once
     assert f"{len(body):,} words from {distinct:,} documents" in done.stdout
-    for stage in ("documents", "sentences", "ngram_counts", "cohesion", "cut", "candidates", "lexicon"):
-        assert f"] {stage}:" in done.stderr  # plain progress lines when not on a terminal
+    lines = [line for line in done.stderr.splitlines() if "] " in line]  # plain progress lines when not on a terminal
+    assert [line.split("] ")[1].split(":")[0] for line in lines] == [*pipeline.step_names(), "publish"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no scratch files left"
 
 
@@ -413,3 +414,17 @@ def test_scratch_left_by_a_killed_build_is_removed_by_the_next(built, corpus):
     (stale / "warehouse.duckdb").write_bytes(b"x")
     assert run_newword("discover", str(corpus), "--db", "w.duckdb", "--output", "", "--min-count", "5", cwd=built).returncode == 0
     assert not stale.exists()
+
+
+def test_steps_lists_the_step_table():
+    for mode in ("topwords", "reference"):
+        done = run_newword("steps", "--mode", mode, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        rows = json.loads(done.stdout)
+        assert [r["table"] for r in rows] == list(pipeline.step_names(mode))
+        assert [r["made_by"] for r in rows] == [", ".join(s.made_by) for s in pipeline.STEPS[mode]]
+    assert (
+        "lexicon__topwords" in run_newword("steps").stdout
+        and "cut__cluster" in run_newword("steps", "--mode", "reference").stdout
+    )
+    assert run_newword("steps", "--mode", "entropy").returncode == 2

@@ -38,8 +38,24 @@ def test_every_sql_file_has_a_golden_test():
     assert set(sqlfiles.names()) == GOLDEN
 
 
-def test_stage_names_are_sql_files_and_tables():
-    assert set(pipeline.STAGES) <= set(sqlfiles.names())
+def test_step_table_names_tables_and_statements_that_exist():
+    """What a step reads is made by an earlier step; the statements it names are files of sql/; both
+    modes have the same steps in the same order."""
+    assert pipeline.step_names("topwords") == pipeline.step_names("reference")
+    statements = set(sqlfiles.names())
+    for mode, steps in pipeline.STEPS.items():
+        made = {"the sources"}
+        for step in steps:
+            assert set(step.reads) <= made, (mode, step.name, set(step.reads) - made)
+            made |= {step.name, *step.also}
+            named = {n for n in step.made_by if not n.startswith("newword.")}
+            assert named <= statements, (mode, step.name, named - statements)
+
+
+def test_no_statement_is_given_another_table():
+    """File stem = table produced: no materialise(..., table=...) anywhere; a variant is <table>__<variant>.sql."""
+    for path in [*(ROOT / "newword").rglob("*.py"), *(ROOT / "flows").glob("*.py")]:
+        assert not re.search(r"materialise\([^\n]*table=", path.read_text(encoding="utf-8")), path
 
 
 def test_library_does_not_import_prefect():

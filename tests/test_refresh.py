@@ -159,8 +159,7 @@ def test_corrupted_table_stops_the_publish(home, corpora, tmp_path):
     build = pipeline.start([str(corpora["b"])], home / "warehouse.duckdb", settings=Settings(min_count=5), accumulate=True)
     try:
         pipeline.run_documents(build)
-        for step in pipeline.STAGES[1:]:
-            pipeline.run_step(build, step)
+        pipeline.run_steps(build, lambda name, function, *args: function(*args))
         pipeline.record_run(build)
         con = duckdb.connect(str(build.scratch_db))
         con.execute("UPDATE lexicon SET count = count + 1000000 WHERE word = (SELECT max(word) FROM lexicon)")

@@ -101,7 +101,7 @@ def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
 
 @covers("ngram_counts")
 @covers("distinct_sentences")
-@covers("character_counts")
+@covers("ngram_levels__characters")
 @covers("ngram_level")
 def test_ngram_counts_never_cross_sentences(con):
     table(con, "sentences", "sentence VARCHAR", [("中华人民",), ("人民",), ("华人",)])
@@ -582,10 +582,10 @@ def test_merging_new_counts_into_totals(con):
     assert sorted(rows(con, "SELECT * FROM ngram_totals")) == [("中", 1, 5), ("人", 1, 5), ("华", 1, 1)]
 
 
-@covers("kept_ngram_counts")
+@covers("ngram_counts__incremental")
 def test_kept_ngram_counts(con):
     table(con, "ngram_totals", "ngram VARCHAR, length BIGINT, count BIGINT", [("中", 1, 5), ("人", 1, 4), ("华", 1, 9)])
-    assert sqlfiles.query(con, "kept_ngram_counts", {"min_count": 5}) == [("华", 1, 9), ("中", 1, 5)]
+    assert sqlfiles.query(con, "ngram_counts__incremental", {"min_count": 5}) == [("华", 1, 9), ("中", 1, 5)]
 
 
 @covers("counting_state")
@@ -806,7 +806,7 @@ def test_word_scores_significance(con):
     ]  # fmt: skip
 
 
-@covers("word_cut")
+@covers("cut__topwords")
 def test_word_cut_gives_pieces_their_text(con):
     table(
         con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT", [(5, "中华人民", 3, 4)]
@@ -814,7 +814,7 @@ def test_word_cut_gives_pieces_their_text(con):
     con.register(
         "word_pieces", {"sentence_id": np.array([5, 5, 5]), "piece_start": np.array([1, 3, 4]), "length": np.array([2, 1, 1])}
     )
-    sqlfiles.materialise(con, "word_cut", table="cut")
+    sqlfiles.materialise(con, "cut__topwords")
     assert rows(con, "SELECT * FROM cut ORDER BY piece_start") == [(5, 3, 1, "中华", 2), (5, 3, 3, "人", 1), (5, 3, 4, "民", 1)]
 
 
@@ -845,7 +845,7 @@ def test_word_examples_show_the_word_in_its_document(con):
     assert all(context[offset - 1 : offset + 1] == "微信" for *_, context, offset in got)
 
 
-@covers("word_lexicon")
+@covers("lexicon__topwords")
 def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, theta DOUBLE, expected_count DOUBLE, significance DOUBLE, is_significant BOOLEAN",
           [("中华", 2, 30, False, 0.1, 20.0, 90.0, True), ("华人", 2, 30, False, 0.1, 3.0, 20.0, True),
@@ -862,7 +862,7 @@ def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
            (3, 1, "副总", 2), (3, 3, "理", 1)])  # fmt: skip
     table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
     table(con, "known_words", "word VARCHAR", [("共和国",)])
-    sqlfiles.materialise(con, "word_lexicon", {}, table="lexicon")
+    sqlfiles.materialise(con, "lexicon__topwords", {})
     got = rows(
         con, "SELECT word, count, length, cohesion, is_known, significance, occurrences, left_variety, right_variety FROM lexicon"
     )

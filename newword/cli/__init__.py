@@ -31,6 +31,7 @@ COMMANDS = (
     build.add_segment,
     build.add_evaluate,
     build.add_corpus,
+    query.add_steps,
 )
 
 

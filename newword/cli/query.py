@@ -1,4 +1,5 @@
-"""newword sql: a read-only query on a warehouse or on the published versions."""
+"""newword sql: a read-only query on a warehouse or on the published versions; newword steps: the
+steps a build runs and the tables they make."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def add_sql(commands) -> None:
         help="run a read-only SQL query on a warehouse or on the published versions",
         description="Run a read-only SQL query and print the result. With --db (default when neither is given: "
         f"{DEFAULT_DB}) it reads a warehouse; with --home (or NEWWORD_HOME set) it reads the published versions "
-        "through views: lexicon and ngram_counts (the current version), lexicon_versions and ngram_counts_versions "
+        "through views: lexicon, ngram_counts and word_examples (the current version), lexicon_versions and ngram_counts_versions "
         "(every version, with a version column) and versions (the manifests). A running refresh never blocks it.",
     )
     sql.add_argument("query", metavar="QUERY", help='for example "SELECT * FROM lexicon LIMIT 10"')
@@ -52,3 +53,29 @@ def add_sql(commands) -> None:
         help="output format (default table; json is one array of objects, as every command's --format json)",
     )
     sql.set_defaults(run=_sql)
+
+
+def _steps(args: argparse.Namespace) -> int:
+    from newword import pipeline
+
+    rows = [
+        (number, step.name, ", ".join(step.reads), ", ".join(step.made_by), ", ".join(step.also), ", ".join(step.drops))
+        for number, step in enumerate(pipeline.STEPS[args.mode], start=1)
+    ]
+    print_rows(["step", "table", "reads", "made_by", "also_writes", "drops"], rows, args.format)
+    return 0
+
+
+def add_steps(commands) -> None:
+    steps = commands.add_parser(
+        "steps",
+        help="list the steps of a build, in order, with the tables each reads and makes",
+        description="List the steps a build runs in a mode, in order: the table each makes (its name), the tables it "
+        "reads, the statements of sql/ (by file name) and the modules that make it, and the other tables it writes "
+        "or drops. discover, refresh, the Prefect flows and the cluster all run this table.",
+    )
+    steps.add_argument(
+        "--mode", choices=OPTIONS.mode.choices, default=OPTIONS.mode.default, help="the mode (default %(default)s)"
+    )
+    steps.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default table)")
+    steps.set_defaults(run=_steps)

@@ -1,4 +1,4 @@
--- character_counts: step 2 at length 1, the characters counted (the first level of ngram_levels).
+-- ngram_levels__characters: step 2 at length 1, the characters counted (the first level of ngram_levels).
 -- grain: one row per character with count >= min_count.
 -- reads: distinct_sentences.
 -- parameters: $min_count.

@@ -1,4 +1,4 @@
--- kept_ngram_counts: step 2 from the full counts: the ngram_counts table of an incremental refresh.
+-- ngram_counts__incremental: step 2 from the full counts: the ngram_counts table of an incremental refresh.
 -- grain: one row per n-gram with count >= min_count (the same rows as ngram_counts.sql on the corpus).
 -- reads: ngram_totals.
 -- parameters: $min_count.

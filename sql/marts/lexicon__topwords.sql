@@ -1,4 +1,4 @@
--- word_lexicon: step 6 in topwords mode, the significant words with their scores.
+-- lexicon__topwords: step 6 in topwords mode, the significant words with their scores.
 -- grain: one row per word (the columns of lexicon, then the model's scores).
 -- reads: word_scores, candidates, cut, word_sentences, cohesion, known_words.
 -- parameters: none.

@@ -1,9 +1,9 @@
--- word_cut: step 4 in topwords mode, the pieces of the most probable segmentation under the fitted model.
+-- cut__topwords: step 4 in topwords mode, the pieces of the most probable segmentation under the fitted model.
 -- grain: one row per piece per distinct sentence piece (sentence_id of word_sentences, piece_start),
 --   single characters included.
 -- reads: word_sentences, word_pieces (numpy arrays from newword.topwords.viterbi, registered by the pipeline).
 -- parameters: none.
--- Materialised as `cut`, the shape the other modes' cut has (candidates.sql reads it unchanged).
+-- The shape the reference cut has (candidates.sql reads it unchanged).
 SELECT
     word_pieces.sentence_id,
     word_sentences.occurrences AS sentence_occurrences,
