@@ -42,8 +42,8 @@ check: lint
 # gate on large tables, and a refresh on a local 2-worker Dask cluster.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py 5,10,25 --source real,synthetic --times 3
-	$(BIN)/python benchmarks/stages.py --times 3
-	$(BIN)/python benchmarks/stages.py --mode topwords --times 3
+	$(BIN)/python benchmarks/steps.py --times 3
+	$(BIN)/python benchmarks/steps.py --mode topwords --times 3
 	$(BIN)/python benchmarks/floor.py 5 --times 3
 	$(BIN)/python benchmarks/incremental.py peoples-daily
 	$(BIN)/python benchmarks/validation_gate.py 1000000,5000000

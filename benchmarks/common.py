@@ -46,12 +46,12 @@ class Peak:
         self.peak = self.rss()
 
     @contextlib.contextmanager
-    def stage(self, stages: dict[str, dict], name: str):
-        """Time the block and record its peak memory as stages[name]."""
+    def step(self, steps: dict[str, dict], name: str):
+        """Time the block and record its peak memory as steps[name]."""
         self.reset()
         started = time.perf_counter()
         yield
-        stages[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(self.peak, self.rss()) / 2**20}
+        steps[name] = {"seconds": time.perf_counter() - started, "peak_mb": max(self.peak, self.rss()) / 2**20}
 
 
 def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -126,15 +126,15 @@ def child_newword(corpus: str, mode: str = "reference", validate: bool = False) 
     from newword.settings import Settings
 
     peak = Peak()
-    stages: dict[str, dict] = {}
+    steps: dict[str, dict] = {}
 
     def measured(name):
-        return peak.stage(stages, name)
+        return peak.step(steps, name)
 
     class Measured(Progress):
         @contextlib.contextmanager
-        def stage(self, name, number, total):
-            with measured(name), super().stage(name, number, total) as info:
+        def step(self, name, number, total):
+            with measured(name), super().step(name, number, total) as info:
                 yield info
 
     with tempfile.TemporaryDirectory() as folder:
@@ -151,17 +151,17 @@ def child_newword(corpus: str, mode: str = "reference", validate: bool = False) 
             if not report.success:
                 raise SystemExit(f"bench: validation failed on {corpus}")
             gx = peak_mb(resource.RUSAGE_CHILDREN)  # GX runs in a child process
-            stages["validate"]["peak_mb"] = max(stages["validate"]["peak_mb"], gx)
+            steps["validate"]["peak_mb"] = max(steps["validate"]["peak_mb"], gx)
         total = time.perf_counter() - started
         with open(Path(folder) / "lex.tsv", encoding="utf-8") as lexicon:
             next(lexicon)
             lexicon_hash = fingerprint((line.split("\t")[0], int(line.split("\t")[1])) for line in lexicon)
     return {
-        "stages": stages,
+        "steps": steps,
         "seconds": discover_seconds,  # newword discover, the side compared with the reference
         "peak_mb": discover_peak,
         "end_to_end_seconds": total,  # with the validation gate
-        "end_to_end_peak_mb": max(discover_peak, *(stage["peak_mb"] for stage in stages.values())),
+        "end_to_end_peak_mb": max(discover_peak, *(step["peak_mb"] for step in steps.values())),
         "words": result.words,
         "lexicon": lexicon_hash,
     }
@@ -172,28 +172,28 @@ def child_reference(corpus: str) -> dict:
     from tests import reference
 
     peak = Peak()
-    stages: dict[str, dict] = {}
+    steps: dict[str, dict] = {}
 
-    def stage(name):
-        return peak.stage(stages, name)
+    def step(name):
+        return peak.step(steps, name)
 
     started = time.perf_counter()
-    with stage("documents"):
+    with step("documents"):
         # each distinct document once (after NFKC), as newword discover counts them by default
         documents = reference.distinct(Path(corpus).read_text(encoding="utf-8").splitlines())
-    with stage("sentences"):
+    with step("sentences"):
         sents = reference.sentences(documents)
-    with stage("ngram_counts"):
+    with step("ngram_counts"):
         counts = reference.ngram_counts(sents, 4, 25)
-    with stage("cohesion"):
+    with step("cohesion"):
         keep = reference.cohesive(reference.cohesion(counts), {2: 5, 3: 25, 4: 125})
-    with stage("cut+candidates"):
+    with step("cut+candidates"):
         cands = reference.candidates(sents, keep, 4, 25)
-    with stage("lexicon"):
+    with step("lexicon"):
         lexicon = reference.lexicon(cands, keep, 4)
     total = time.perf_counter() - started
     return {
-        "stages": stages,
+        "steps": steps,
         "seconds": total,
         "peak_mb": peak_mb(),
         "words": len(lexicon),

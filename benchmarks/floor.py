@@ -30,27 +30,27 @@ FLOOR_STEPS = [
     ),
     (
         "distinct sentences, as codes",
-        """CREATE TABLE distinct_sentences AS SELECT count(*) AS occurrences,
+        """CREATE TABLE sentence_codes AS SELECT count(*) AS occurrences,
         list_transform(string_split(sentence, ''), lambda c: unicode(c)::BIGINT) AS codes
         FROM sentences GROUP BY sentence""",
     ),
     (
         "count 1-grams",
         """CREATE TABLE g1 AS SELECT code, sum(occurrences)
-        FROM (SELECT unnest(codes) AS code, occurrences FROM distinct_sentences)
+        FROM (SELECT unnest(codes) AS code, occurrences FROM sentence_codes)
         GROUP BY code HAVING sum(occurrences) >= 25""",
     ),
     (
         "count 2-grams",
         """CREATE TABLE g2 AS SELECT (c0 << 21) + c1 AS key, sum(occurrences)
-        FROM (SELECT unnest(codes) AS c0, unnest(codes[2:]) AS c1, occurrences FROM distinct_sentences)
+        FROM (SELECT unnest(codes) AS c0, unnest(codes[2:]) AS c1, occurrences FROM sentence_codes)
         WHERE c1 IS NOT NULL GROUP BY key HAVING sum(occurrences) >= 25""",
     ),
     (
         "count 3-grams",
         """CREATE TABLE g3 AS SELECT (c0 << 42) + (c1 << 21) + c2 AS key, sum(occurrences)
         FROM (SELECT unnest(codes) AS c0, unnest(codes[2:]) AS c1, unnest(codes[3:]) AS c2, occurrences
-            FROM distinct_sentences)
+            FROM sentence_codes)
         WHERE c2 IS NOT NULL AND (c0 << 21) + c1 IN (SELECT key FROM g2)
         GROUP BY key HAVING sum(occurrences) >= 25""",
     ),
@@ -58,7 +58,7 @@ FLOOR_STEPS = [
         "count 4-grams",
         """CREATE TABLE g4 AS SELECT (c0::HUGEINT << 63) + (c1 << 42) + (c2 << 21) + c3 AS key, sum(occurrences)
         FROM (SELECT unnest(codes) AS c0, unnest(codes[2:]) AS c1, unnest(codes[3:]) AS c2, unnest(codes[4:]) AS c3,
-            occurrences FROM distinct_sentences)
+            occurrences FROM sentence_codes)
         WHERE c3 IS NOT NULL AND (c0 << 42) + (c1 << 21) + c2 IN (SELECT key FROM g3)
         GROUP BY key HAVING sum(occurrences) >= 25""",
     ),
@@ -86,7 +86,7 @@ def child_floor(corpus: str) -> dict:
             con.execute(statement, bound)
             seconds[name] = time.perf_counter() - started
         con.close()
-    return {"stages": seconds, "seconds": sum(seconds.values())}
+    return {"steps": seconds, "seconds": sum(seconds.values())}
 
 
 def bench_floor(size_mb: float, times: int) -> None:
@@ -103,7 +103,7 @@ def bench_floor(size_mb: float, times: int) -> None:
     print(f"| reference (plain Python) | {ref['seconds']:.2f} |")
     print(f"| **10x the reference** | **{ref['seconds'] / 10:.2f}** |")
     print(f"| newword discover | {ours['seconds']:.2f} |")
-    for name, seconds in floor["stages"].items():
+    for name, seconds in floor["steps"].items():
         print(f"| bare DuckDB: {name} | {seconds:.2f} |")
     print(f"| **bare DuckDB, before any cut** | **{floor['seconds']:.2f}** |")
     print(

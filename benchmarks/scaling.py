@@ -18,14 +18,14 @@ from pathlib import Path
 
 from common import characters_of, real_corpus, run_child, synthetic_corpus
 
-SCALE_STAGES = [
+SCALE_STEPS = [
     ("documents",),
     ("sentences",),
     ("ngram_counts",),
     ("cohesion",),
     ("cut", "candidates"),
     ("lexicon",),
-    ("publish",),
+    ("write",),
     ("validate",),
 ]
 
@@ -33,12 +33,12 @@ SCALE_STAGES = [
 def bench_scale(
     sizes_mb: list[float], sources: list[str], mode: str, reference_max_mb: float, chart: Path | None, times: int = 1
 ) -> None:
-    heads = " | ".join("+".join(s) + " s (MB)" for s in SCALE_STAGES)
+    heads = " | ".join("+".join(s) + " s (MB)" for s in SCALE_STEPS)
     print(
         f"| corpus | MB | M chars | {heads} | discover s | s/MB | discover peak MB | reference s | reference peak MB "
         "| speed-up | end to end s | end to end peak MB |"
     )
-    print("|---" * (11 + len(SCALE_STAGES)) + "|")
+    print("|---" * (11 + len(SCALE_STEPS)) + "|")
     points: dict[str, list] = {}
     with tempfile.TemporaryDirectory() as folder:
         for source in sources:
@@ -61,9 +61,9 @@ def bench_scale(
                     )
                 path.unlink()
                 cells = []
-                for group in SCALE_STAGES:
-                    seconds = sum(ours["stages"][s]["seconds"] for s in group)
-                    peak = max(ours["stages"][s]["peak_mb"] for s in group)
+                for group in SCALE_STEPS:
+                    seconds = sum(ours["steps"][s]["seconds"] for s in group)
+                    peak = max(ours["steps"][s]["peak_mb"] for s in group)
                     cells.append(f"{seconds:.1f} ({peak:,.0f})")
                 ref_cells = (
                     f"{ref['seconds']:.1f} | {ref['peak_mb']:,.0f} | {ref['seconds'] / ours['seconds']:.1f}x"
@@ -81,7 +81,7 @@ def bench_scale(
         f"\nbest of {times} run{'s' if times > 1 else ''} a side; newword {os.cpu_count()} cores, DuckDB memory limit "
         f"{os.environ.get('NEWWORD_MEMORY_LIMIT') or 'default'}; --mode {mode}; "
         "discover: ingest to the published warehouse and TSV, as `newword discover`; end to end: then the validation gate "
-        "(GX, in its own process); (MB): peak resident memory in the stage; lexicons identical where the reference ran."
+        "(GX, in its own process); (MB): peak resident memory in the step; lexicons identical where the reference ran."
     )
     if chart:
         for source, series in points.items():

@@ -71,7 +71,7 @@ def lexicon_build(
     try:
         as_task("documents", pipeline.run_documents, build)
         pipeline.run_steps(build, as_task)
-        result = as_task("publish", pipeline.finish, build)
+        result = as_task("write", pipeline.finish, build)
     except BaseException:
         pipeline.abort(build)
         raise

@@ -1,4 +1,4 @@
-"""Scale-out: the heavy stages as many small DuckDB jobs that workers of a cluster run, exchanging
+"""Scale-out: the heavy steps as many small DuckDB jobs that workers of a cluster run, exchanging
 Parquet files in a folder every worker sees.
 
 Counting (map, then reduce):

@@ -211,7 +211,7 @@ def run_documents(build: Build, on_source: Callable[[int, ingest.Source], None] 
     """Ingest every source into the documents table; fail on an empty corpus.
 
     Returns the documents added: all of them, or with `accumulate` those whose content is new.
-    `connection`: an open connection to the scratch warehouse (discover keeps one for every stage)."""
+    `connection`: an open connection to the scratch warehouse (discover keeps one for every step)."""
     downloads = build.workdir / "downloads"
     downloads.mkdir(exist_ok=True)
     files = ingest.expand(list(build.sources), build.ingest, downloads)
@@ -313,7 +313,7 @@ _COMMON = (
     Step("documents", ("the sources",), ("newword.ingest", "documents", "new_documents", "known_words"), _documents,
          also=("known_words",)),
     Step("sentences", ("documents",), ("sentences", "sentence_types"), _sentences, also=("sentence_types",)),
-    Step("ngram_counts", ("sentence_types",), ("distinct_sentences", "ngram_levels__characters", "ngram_level", "ngram_counts",
+    Step("ngram_counts", ("sentence_types",), ("sentence_codes", "ngram_levels__characters", "ngram_level", "ngram_counts",
          "new_ngram_counts", "merge_ngram_totals", "unseen_ngrams", "ngram_counts__incremental", "counting_state"),
          _ngram_counts, also=("ngram_totals", "counting_state")),
     Step("cohesion", ("ngram_counts",), ("cohesion_thresholds", "cohesion"), _cohesion, also=("cohesion_thresholds",)),
@@ -369,18 +369,16 @@ def count_ngrams(con, values: dict) -> int:
     characters, then each length n from the n-grams kept at n - 1; ngram_counts is all levels, as
     algorithm.md's."""
     # Tables of the (scratch) warehouse, not TEMP tables: DuckDB scans a table in parallel a row group
-    # at a time, and only the attached file takes a row group size (warehouse.ROW_GROUP_SIZE); a TEMP
-    # table kept the default 122,880 rows, so the 133,542 sentences of 5 MB were counted on one core.
-    sqlfiles.materialise(con, "distinct_sentences", values)
+    # at a time, and only the attached file takes a row group size (warehouse.ROW_GROUP_SIZE).
+    sqlfiles.materialise(con, "sentence_codes", values)
     sqlfiles.materialise(con, "ngram_levels__characters", values)
     for n in range(2, values["max_n"] + 1):
         sqlfiles.append(con, "ngram_levels", "ngram_level", {**values, "n": n})
     rows = sqlfiles.materialise(con, "ngram_counts", values)
     sqlfiles.drop(con, "ngram_levels")
-    sqlfiles.drop(con, "distinct_sentences")
-    # their space is freed only by a checkpoint: without one here, discover (one connection) published
-    # them as dead space (22 free blocks, 16% of the file, on People's Daily at --min-count 5); now
-    # the cut, written next, reuses it
+    sqlfiles.drop(con, "sentence_codes")
+    # their space is freed only by a checkpoint: without one, discover (one connection) would write it
+    # out as dead space; now the cut, written next, reuses it
     sqlfiles.checkpoint(con)
     return rows
 
@@ -483,9 +481,9 @@ def empty_reason(build: Build, connection=None) -> str:
     s = build.settings
     with _scratch(build, connection) as con:
         if s.mode == "topwords":
-            frequent, words = sqlfiles.query(con, "word_stage_counts", {"min_count": s.min_count})[0]
+            frequent, words = sqlfiles.query(con, "lexicon_funnel__topwords", {"min_count": s.min_count})[0]
         else:
-            kept, cohesive, candidates, words = sqlfiles.query(con, "stage_counts")[0]
+            kept, cohesive, candidates, words = sqlfiles.query(con, "lexicon_funnel")[0]
     if words:
         return ""
     if s.mode == "topwords" and not frequent:
@@ -547,7 +545,7 @@ def record_run(build: Build, connection=None) -> tuple[int, int, int, int]:
 
 
 def finish(build: Build, connection=None) -> Result:
-    """Record the run, then publish: replace the warehouse and the TSV atomically.
+    """Record the run, then write the outputs: replace the warehouse and the TSV atomically.
     `connection`: discover's connection to the scratch warehouse, closed here before it is renamed."""
     with _scratch(build, connection) as con:
         documents, sentences, characters, words = record_run(build, con)
@@ -578,18 +576,18 @@ def discover(
     """Run every step on exactly the given documents; outputs change only when all succeed."""
     progress = progress or Progress(quiet=True)
     build = start(sources, db, output, settings, options, dedupe, known_words=known_words, window_days=window_days)
-    names = (*step_names(build.settings.mode), "publish")
+    names = (*step_names(build.settings.mode), "write")
     try:
         # one connection for every step and the summary: opening one per step costs time
         with _scratch(build, create=True) as con:
 
             def call(name: str, function: Callable[..., Any], *args: Any) -> Any:
-                with progress.stage(name, names.index(name) + 1, len(names)) as info:
+                with progress.step(name, names.index(name) + 1, len(names)) as info:
                     info["rows"] = function(*args, connection=con)
 
             call("documents", run_documents, build)
             run_steps(build, call)
-            with progress.stage("publish", len(names), len(names)) as info:
+            with progress.step("write", len(names), len(names)) as info:
                 result = finish(build, connection=con)
                 info["detail"] = f"{build.db}" + (f" and {build.output}" if build.output else "")
     except BaseException:

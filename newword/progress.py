@@ -1,4 +1,4 @@
-"""Progress per stage: a live line on a terminal, plain log lines otherwise (both on stderr)."""
+"""Progress per step: a live line on a terminal, plain log lines otherwise (both on stderr)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ class Progress:
             print(f"newword: {message}", file=self.stream, flush=True)
 
     @contextlib.contextmanager
-    def stage(self, name: str, number: int, total: int) -> Iterator[dict]:
-        """Time a stage; the caller may put 'rows' or 'detail' into the yielded dict."""
+    def step(self, name: str, number: int, total: int) -> Iterator[dict]:
+        """Time a step; the caller may put 'rows' or 'detail' into the yielded dict."""
         info: dict = {}
         started = time.perf_counter()
         stop = threading.Event()

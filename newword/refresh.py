@@ -160,7 +160,7 @@ def progress_call(progress: Progress) -> Call:
     """Run each step directly, with a progress line per step."""
 
     def call(name: str, function: Callable[..., Any], *args: Any) -> Any:
-        with progress.stage(name, STEPS.index(name) + 1, len(STEPS)) as info:
+        with progress.step(name, STEPS.index(name) + 1, len(STEPS)) as info:
             result = function(*args)
             if isinstance(result, int) and not isinstance(result, bool):
                 info["rows"] = result

@@ -66,7 +66,7 @@ def test_discover_writes_warehouse_and_sorted_tsv(tmp_path, corpus):
     assert 1_900 < distinct < 2_000  # the corpus repeats a few lines: each counts once
     assert f"{len(body):,} words from {distinct:,} documents" in done.stdout
     lines = [line for line in done.stderr.splitlines() if "] " in line]  # plain progress lines when not on a terminal
-    assert [line.split("] ")[1].split(":")[0] for line in lines] == [*pipeline.step_names(), "publish"]
+    assert [line.split("] ")[1].split(":")[0] for line in lines] == [*pipeline.step_names(), "write"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no scratch files left"
 
 

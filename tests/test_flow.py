@@ -56,7 +56,7 @@ def test_flow_run_builds_the_same_lexicon_quietly(tmp_path, peoples_daily):
     assert lexicon_of(tmp_path / "w.duckdb") == expected
     assert len(read_tsv(tmp_path / "lex.tsv")) == len(expected) + 1
     # one task per step, each completed
-    for step in (*pipeline.step_names("reference"), "publish"):
+    for step in (*pipeline.step_names("reference"), "write"):
         assert f"Task run '{step}-" in done.stderr
     assert "Finished in state Completed()" in done.stderr.splitlines()[-2] + done.stderr.splitlines()[-1]
     # quiet: no tracebacks, no telemetry or analytics errors, no warnings

@@ -100,7 +100,7 @@ def test_sentences_are_runs_and_punctuation_breaks(con, chars, expected):
 
 
 @covers("ngram_counts")
-@covers("distinct_sentences")
+@covers("sentence_codes")
 @covers("ngram_levels__characters")
 @covers("ngram_level")
 def test_ngram_counts_never_cross_sentences(con):
@@ -115,14 +115,14 @@ def test_ngram_counts_never_cross_sentences(con):
     }  # fmt: skip
     pipeline.count_ngrams(con, {"max_n": 3, "min_count": 2})
     assert rows(con, "SELECT ngram, count FROM ngram_counts") == [("人", 3), ("人民", 2), ("华", 2), ("华人", 2), ("民", 2)]
-    assert not sqlfiles.exists(con, "ngram_levels") and not sqlfiles.exists(con, "distinct_sentences")
+    assert not sqlfiles.exists(con, "ngram_levels") and not sqlfiles.exists(con, "sentence_codes")
 
 
-@covers("distinct_sentences")
+@covers("sentence_codes")
 def test_distinct_sentences_are_code_points(con):
     table(con, "sentences", "sentence VARCHAR", [("中华",), ("中华",), ("𠀀a",)])
     sqlfiles.materialise(con, "sentence_types", {})
-    got = rows(con, "SELECT occurrences, codes FROM (" + sqlfiles.text("distinct_sentences") + ") ORDER BY codes")
+    got = rows(con, "SELECT occurrences, codes FROM (" + sqlfiles.text("sentence_codes") + ") ORDER BY codes")
     assert got == [(2, [0x4E2D, 0x534E]), (1, [0x20000, ord("a")])]  # 中华, 𠀀a
 
 
@@ -132,7 +132,7 @@ def test_ngram_level_keeps_only_ngrams_whose_parts_are_kept(con):
     changes no result on real levels, where the prefix of a kept n-gram is always kept); the key
     round-trips six code points, the largest included."""
     table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [("乙丙", 2, 2), ("\U0010ffff𠀀", 2, 2)])
-    table(con, "distinct_sentences", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [
+    table(con, "sentence_codes", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [
         ("甲乙丙", 2, [ord(c) for c in "甲乙丙"]),
         ("甲乙甲乙", 1, [ord(c) for c in "甲乙甲乙"]),
     ])  # fmt: skip
@@ -143,9 +143,7 @@ def test_ngram_level_keeps_only_ngrams_whose_parts_are_kept(con):
     assert got == [("乙甲乙", 3, 1), ("甲乙丙", 3, 2), ("甲乙甲", 3, 1)]
     wide = "\U0010ffff𠀀甲\U0010ffff乙𠀀"
     table(con, "ngram_levels", "ngram VARCHAR, length INTEGER, count BIGINT", [(wide[:5], 5, 1), (wide[1:], 5, 1)])
-    table(
-        con, "distinct_sentences", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [(wide, 1, [ord(c) for c in wide])]
-    )
+    table(con, "sentence_codes", "sentence VARCHAR, occurrences BIGINT, codes UINTEGER[]", [(wide, 1, [ord(c) for c in wide])])
     assert sqlfiles.query(con, "ngram_level", {"n": 6, "min_count": 1}) == [(wide, 6, 1)]
 
 
@@ -342,21 +340,21 @@ def test_parquet_texts_picks_the_named_column(con, tmp_path):
     assert sqlfiles.query(con, "parquet_texts", {"path": str(path), "text_field": "body"}) == [("中华",), (None,)]
 
 
-@covers("stage_counts")
+@covers("lexicon_funnel")
 def test_stage_counts(con):
     table(con, "ngram_counts", "ngram VARCHAR, length INTEGER", [("中", 1), ("中华", 2), ("华人", 2)])
     table(con, "cohesion", "ngram VARCHAR, is_cohesive BOOLEAN", [("中华", True), ("华人", False)])
     table(con, "candidates", "word VARCHAR", [("中华",)])
     table(con, "lexicon", "word VARCHAR", [])
-    assert sqlfiles.query(con, "stage_counts") == [(2, 1, 1, 0)]
+    assert sqlfiles.query(con, "lexicon_funnel") == [(2, 1, 1, 0)]
 
 
-@covers("word_stage_counts")
+@covers("lexicon_funnel__topwords")
 def test_word_stage_counts(con):
     table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_significant BOOLEAN",
           [("中", 1, 9, False), ("中华", 2, 5, True), ("华人", 2, 4, False), ("人民", 2, 6, False)])  # fmt: skip
     table(con, "lexicon", "word VARCHAR", [("中华",)])
-    assert sqlfiles.query(con, "word_stage_counts", {"min_count": 5}) == [(2, 1)]  # 中华 and 人民 are frequent
+    assert sqlfiles.query(con, "lexicon_funnel__topwords", {"min_count": 5}) == [(2, 1)]  # 中华 and 人民 are frequent
 
 
 @covers("warehouse_tables")

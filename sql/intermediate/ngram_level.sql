@@ -1,6 +1,6 @@
 -- ngram_level: step 2 at length $n >= 2, the n-grams counted, given the kept n-grams of length $n - 1.
 -- grain: one row per n-gram of length $n with count >= min_count.
--- reads: distinct_sentences, ngram_levels (the levels counted so far).
+-- reads: sentence_codes, ngram_levels (the levels counted so far).
 -- parameters: $n, $min_count.
 -- Apriori: every occurrence of an n-gram contains an occurrence of its first n-1 characters, so an
 -- n-gram reaches min_count only when that prefix is kept at level n-1. Only those occurrences are
@@ -30,7 +30,7 @@ occurrences AS (  -- every n-gram occurrence's key, weighted by its sentence's o
             unnest(if($n >= 5, codes[5:len(codes) - $n + 5], [])) AS c4,
             unnest(if($n >= 6, codes[6:len(codes) - $n + 6], [])) AS c5,
             occurrences
-        FROM distinct_sentences
+        FROM sentence_codes
         WHERE len(codes) >= $n
     )
 ),

@@ -1,12 +1,12 @@
 -- ngram_levels__characters: step 2 at length 1, the characters counted (the first level of ngram_levels).
 -- grain: one row per character with count >= min_count.
--- reads: distinct_sentences.
+-- reads: sentence_codes.
 -- parameters: $min_count.
 WITH characters AS (
     SELECT
         unnest(codes) AS code,
         occurrences
-    FROM distinct_sentences
+    FROM sentence_codes
 )
 
 SELECT

@@ -2,7 +2,7 @@
 -- grain: one row per distinct sentence (sentence_id, numbered from 1 in no particular order).
 -- reads: sentences.
 -- parameters: none.
--- Written by the sentences step: n-gram counting (distinct_sentences) and the cut read it.
+-- Written by the sentences step: n-gram counting (sentence_codes) and the cut read it.
 -- The cut (both modes) keeps its pieces per sentence_id: a piece row that repeated its whole sentence
 -- made a long sentence quadratic (a 300,000-character sentence filled the disk).
 SELECT

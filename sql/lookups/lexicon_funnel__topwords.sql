@@ -1,4 +1,4 @@
--- word_stage_counts: how many topwords candidates passed each test, to say why a lexicon is empty.
+-- lexicon_funnel__topwords: how many topwords candidates passed each test, to say why a lexicon is empty.
 -- grain: one row.
 -- reads: word_scores, lexicon.
 -- parameters: $min_count.

@@ -1,4 +1,4 @@
--- stage_counts: how many rows passed each threshold, to say why a lexicon is empty.
+-- lexicon_funnel: how many rows passed each threshold, to say why a lexicon is empty.
 -- grain: one row.
 -- reads: ngram_counts, cohesion, candidates, lexicon.
 -- parameters: none.

@@ -1,6 +1,6 @@
 """Benchmark: newword discover and the plain-Python reference on the same real corpora, step by step.
 
-    .venv/bin/python benchmarks/stages.py [--corpus peoples-daily|reviews|FILE ...] [--mode reference|topwords] [--times N]
+    .venv/bin/python benchmarks/steps.py [--corpus peoples-daily|reviews|FILE ...] [--mode reference|topwords] [--times N]
 
 Each side runs in its own fresh process (so peak memory is its own), N times (best time kept).
 Per step: wall time and the peak resident memory of the process during the step. The table
@@ -24,18 +24,18 @@ ROWS = [  # (newword steps, reference step)
     (["cohesion"], "cohesion"),
     (["cut", "candidates"], "cut+candidates"),
     (["lexicon"], "lexicon"),
-    (["publish"], None),
+    (["write"], None),
 ]
 
 
 def table(name: str, size_mb: float, characters: int, ours: dict, ref: dict) -> list[str]:
     lines = []
-    for stages, ref_stage in ROWS:
-        secs = sum(ours["stages"][s]["seconds"] for s in stages)
-        mem = max(ours["stages"][s]["peak_mb"] for s in stages)
-        label = "+".join(stages)
-        if ref_stage in ref["stages"]:
-            r = ref["stages"][ref_stage]
+    for steps, ref_step in ROWS:
+        secs = sum(ours["steps"][s]["seconds"] for s in steps)
+        mem = max(ours["steps"][s]["peak_mb"] for s in steps)
+        label = "+".join(steps)
+        if ref_step in ref["steps"]:
+            r = ref["steps"][ref_step]
             lines.append(
                 f"| {name} | {label} | {secs:.2f} | {mem:,.0f} | {r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['seconds'] / secs:.1f}x |"
             )
@@ -61,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     from newword import corpora
 
-    print("| corpus | stage | newword s | newword peak MB | reference s | reference peak MB | speed-up |")
+    print("| corpus | step | newword s | newword peak MB | reference s | reference peak MB | speed-up |")
     print("|---|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
         for name in args.corpus or ["peoples-daily", "reviews"]:

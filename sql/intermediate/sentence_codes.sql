@@ -1,4 +1,4 @@
--- distinct_sentences: each distinct sentence once, with how often it occurs and its characters as
+-- sentence_codes: each distinct sentence once, with how often it occurs and its characters as
 -- code points (the input of n-gram counting: each distinct sentence is read once and weighted by
 -- its occurrences).
 -- grain: one row per distinct sentence (the sentence itself is not kept: counting reads its codes).
