@@ -69,14 +69,9 @@ def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | No
     return con.execute(text(name), bind(name, values or {})).fetchall()
 
 
-def materialise(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    values: dict[str, Any] | None = None,
-    table: str | None = None,
-) -> int:
-    """CREATE OR REPLACE TABLE <table, default the statement's> AS <statement>; return the number of rows."""
-    table = table or table_of(name)
+def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any] | None = None) -> int:
+    """CREATE OR REPLACE TABLE <the statement's table> AS <statement>; return the number of rows."""
+    table = table_of(name)
     _prepare(con, name)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" AS ' + text(name), bind(name, values or {}))
     return row_count(con, table)

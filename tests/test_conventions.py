@@ -52,6 +52,11 @@ def test_step_table_names_tables_and_statements_that_exist():
             assert named <= statements, (mode, step.name, named - statements)
 
 
+def test_the_algorithm_page_lists_the_steps_in_their_order():
+    rows = re.findall(r"^\| ([a-z_]+) \| `sql/", (ROOT / "docs" / "algorithm.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert tuple(rows) == pipeline.step_names("reference")
+
+
 def test_no_statement_is_given_another_table():
     """File stem = table produced: no materialise(..., table=...) anywhere; a variant is <table>__<variant>.sql."""
     for path in [*(ROOT / "newword").rglob("*.py"), *(ROOT / "flows").glob("*.py")]:
