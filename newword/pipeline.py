@@ -402,43 +402,117 @@ def _topwords_cut(con, build: Build) -> int:
     word, length = words["word"][order], np.asarray(words["length"], dtype=np.int64)[order]
     counts, known = np.asarray(words["count"], dtype=np.int64)[order], np.asarray(words["is_known"], dtype=bool)[order]
     del words
-    places = sqlfiles.query_numpy(con, "word_places")
     sentences = sqlfiles.read_numpy(con, "word_sentences", ("sentence_id", "length", "occurrences"))
-    sentence_id = np.asarray(sentences["sentence_id"], dtype=np.int64)
-    index_of = np.zeros(int(sentence_id.max(initial=0)) + 1, dtype=np.int64)
-    index_of[sentence_id] = np.arange(sentence_id.size)
     if known.any():  # the dictionary prior of TopWORDS-Seg; without a dictionary, plain TopWORDS
         strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
         penalty = topwords.prior_penalty(strong, weak)
     else:
         penalty = np.zeros(word.size)
-    lattice = topwords.build_lattice(
-        sentences["length"],
-        sentences["occurrences"],
-        index_of[places["sentence_id"]].astype(np.int32),
-        places["start"],
-        places["word_id"],
-        length,
-    )
-    del places
-    fitted = topwords.fit(lattice, counts, known, penalty=penalty)
-    con.register(
-        "word_fit",
-        {"word_id": np.arange(word.size), "theta": fitted.theta, "expected_count": fitted.expected, "significance": fitted.psi},
-    )
+    folder = build.workdir / "lattice"
     try:
-        sqlfiles.materialise(con, "word_scores", {"min_significance": float(s.min_significance)})
+        chunks = _lattice_chunks(con, sentences, length, folder)
+        del sentences
+        fitted = topwords.fit(chunks, counts, known, penalty=penalty)
+        con.register(
+            "word_fit",
+            {
+                "word_id": np.arange(word.size),
+                "theta": fitted.theta,
+                "expected_count": fitted.expected,
+                "significance": fitted.psi,
+            },
+        )
+        try:
+            sqlfiles.materialise(con, "word_scores", {"min_significance": float(s.min_significance)})
+        finally:
+            con.unregister("word_fit")
+        sqlfiles.drop(con, "candidate_words")
+        rows = 0
+        for i, lattice in enumerate(fitted.lattice):  # the cut of each chunk in turn, appended
+            piece_sentence, piece_start, piece_word = topwords.viterbi(lattice, fitted.theta, penalty)
+            pieces = {"sentence_id": chunks.ids[i][piece_sentence], "piece_start": piece_start + 1, "length": length[piece_word]}
+            del lattice, piece_sentence, piece_start, piece_word
+            con.register("word_pieces", pieces)
+            try:
+                if i == 0:
+                    rows = sqlfiles.materialise(con, "cut__topwords", values)
+                else:
+                    rows += sqlfiles.append(con, "cut", "cut__topwords", values)
+            finally:
+                con.unregister("word_pieces")
+        return rows
     finally:
-        con.unregister("word_fit")
-    sqlfiles.drop(con, "candidate_words")
-    piece_sentence, piece_start, piece_word = topwords.viterbi(fitted.lattice, fitted.theta, penalty)
-    pieces = {"sentence_id": sentence_id[piece_sentence], "piece_start": piece_start + 1, "length": length[piece_word]}
-    del fitted, lattice
-    con.register("word_pieces", pieces)
-    try:
-        return sqlfiles.materialise(con, "cut__topwords", values)
-    finally:
-        con.unregister("word_pieces")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# word_places rows read from SQL at a time when the lattice is built in chunks
+PLACES_BATCH = 1 << 22
+# A place of a candidate word in a chunk's file: its sentence (by index in the chunk), start, word.
+_PLACE = np.dtype([("sentence", np.int32), ("start", np.int16), ("word", np.int32)])
+
+
+def _lattice_chunks(con, sentences: dict, word_lengths: np.ndarray, folder: Path):
+    """The lattice of the candidate words' places (word_places) as topwords.Chunks: the sentences by
+    sentence_id in runs of about topwords.CHUNK_CHARACTERS characters, each chunk's lattice in a file
+    of `folder` (one chunk: in memory, from the sentences in the order read). The places are read in
+    batches and set aside per chunk in files first, so that no step holds the corpus's places."""
+    from newword import topwords
+
+    sentence_id = np.asarray(sentences["sentence_id"], dtype=np.int64)
+    lengths = np.asarray(sentences["length"], dtype=np.int64)
+    occurrences = np.asarray(sentences["occurrences"], dtype=np.int64)
+    if int(lengths.sum()) <= topwords.CHUNK_CHARACTERS:
+        index_of = np.zeros(int(sentence_id.max(initial=0)) + 1, dtype=np.int64)
+        index_of[sentence_id] = np.arange(sentence_id.size)
+        places = sqlfiles.query_numpy(con, "word_places")
+        chunks = topwords.Chunks(word_lengths)
+        edge_sentence = index_of[places["sentence_id"]].astype(np.int32)
+        chunks.add(
+            topwords.build_lattice(lengths, occurrences, edge_sentence, places["start"], places["word_id"], word_lengths),
+            sentence_id,
+        )
+        return chunks
+    by_id = np.argsort(sentence_id, kind="stable")
+    before = np.cumsum(lengths[by_id]) - lengths[by_id]  # characters of the sentences before, by id
+    chunk_by_id = (before // topwords.CHUNK_CHARACTERS).astype(np.int32)  # no chunk is empty: a sentence is shorter
+    n_chunks = int(chunk_by_id[-1]) + 1
+    first = np.searchsorted(chunk_by_id, np.arange(n_chunks + 1))
+    chunk_of = np.zeros(int(sentence_id.max()) + 1, dtype=np.int32)
+    chunk_of[sentence_id[by_id]] = chunk_by_id
+    index_of = np.zeros(chunk_of.size, dtype=np.int32)  # a sentence's index in its chunk
+    index_of[sentence_id[by_id]] = np.arange(by_id.size) - first[chunk_by_id]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / f"places-{c}.bin" for c in range(n_chunks)]
+    with contextlib.ExitStack() as stack:
+        outs = [stack.enter_context(open(path, "wb")) for path in files]
+        for batch in con.sql(sqlfiles.text("word_places")).to_arrow_reader(PLACES_BATCH):  # con.execute would hold every row
+            sid = batch.column("sentence_id").to_numpy()
+            chunk = chunk_of[sid]
+            rows = np.empty(sid.size, dtype=_PLACE)
+            rows["sentence"] = index_of[sid]
+            rows["start"] = batch.column("start").to_numpy()
+            rows["word"] = batch.column("word_id").to_numpy()
+            rows = rows[np.argsort(chunk, kind="stable")]
+            ends = np.cumsum(np.bincount(chunk, minlength=n_chunks))
+            for c, part in enumerate(np.split(rows, ends[:-1])):
+                if part.size:
+                    part.tofile(outs[c])
+    chunks = topwords.Chunks(word_lengths, folder)
+    for c, path in enumerate(files):
+        rows = np.fromfile(path, dtype=_PLACE)
+        path.unlink()
+        members = by_id[first[c] : first[c + 1]]
+        lattice = topwords.build_lattice(
+            lengths[members],
+            occurrences[members],
+            np.ascontiguousarray(rows["sentence"]),
+            np.ascontiguousarray(rows["start"]),
+            np.ascontiguousarray(rows["word"]),
+            word_lengths,
+        )
+        del rows
+        chunks.add(lattice, sentence_id[members])
+    return chunks
 
 
 def _counted_through(con, build: Build) -> int:

@@ -35,8 +35,11 @@ newword.segment.best_autonomy_paths), so numpy does per step what Python would d
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -56,6 +59,10 @@ MIN_COUNT = 5
 # character (7-8 iterations on the development corpora; the top words no longer change).
 MAX_ITERATIONS = 30
 TOLERANCE = 2e-4
+# The lattice is built and worked on in chunks of distinct sentences of about CHUNK_CHARACTERS
+# characters each (Chunks): a corpus of more is kept as one file per chunk, read back for each pass, so
+# that the EM holds one chunk's lattice (about 60 bytes a character) at a time, not the corpus's.
+CHUNK_CHARACTERS = 4_000_000
 # Pruning: after each M-step a multi-character word that is not known and whose expected uses (plus
 # prior) fall below PRUNE_USES is dropped for good (theta 0): EM could not bring it back.
 PRUNE_USES = 0.5
@@ -268,12 +275,6 @@ def _keep_edges(lat: Lattice, keep_word: np.ndarray) -> Lattice:
     )
 
 
-def _compact(lat: Lattice, keep_word: np.ndarray, log_scale: np.ndarray):
-    """_keep_edges, and the scales of the lattice left."""
-    new = _keep_edges(lat, keep_word)
-    return new, scales_for(new, log_scale)
-
-
 class _Buffers:
     """Arrays kept from one E-step to the next: a fresh array of millions of elements costs its page
     faults again each time (a third of an E-step, measured)."""
@@ -413,10 +414,18 @@ class Scales:
     b_factor: np.ndarray
 
 
-def scales_for(lat: Lattice, log_scale: np.ndarray) -> Scales:
-    """Scales from the per-sentence log K; the short sentences share their (weighted) mean."""
+def shared_scale(lengths: np.ndarray, weights: np.ndarray, log_scale: np.ndarray) -> float:
+    """The log K of every sentence of at most SHORT characters: their (weighted) mean log K."""
+    short = lengths <= SHORT
+    return float(np.average(log_scale[short], weights=weights[short])) if short.any() else 0.0
+
+
+def scales_for(lat: Lattice, log_scale: np.ndarray, g: float | None = None) -> Scales:
+    """Scales from the per-sentence log K; the short sentences share g, by default their (weighted)
+    mean (a chunk of a corpus is given the corpus's, so that chunking does not change it)."""
     short = lat.lengths <= SHORT
-    g = float(np.average(log_scale[short], weights=lat.weights[short])) if short.any() else 0.0
+    if g is None:
+        g = shared_scale(lat.lengths, lat.weights, log_scale)
     n_long = int((~short).sum())  # the long sentences are the first ranks
     # their single-character edges: the first min(going[j], n_long) nodes of each position j >= 1
     count = np.minimum(lat.going[1:], n_long)
@@ -538,6 +547,96 @@ def e_step(
     return EStep(expected, float((log_totals * lat.weights).sum()), log_totals, psi)
 
 
+class Chunks:
+    """A corpus's lattice as the lattices of disjoint sets of its sentences (chunks), kept in memory
+    or, with a folder, each in a file read back whenever it is worked on: the EM then holds one
+    chunk's lattice at a time, not the corpus's. ids[i]: the caller's numbers of chunk i's sentences,
+    by their index in its lattice (what Lattice.order and viterbi's sentence index refer to)."""
+
+    def __init__(self, word_lengths: np.ndarray, folder: Path | None = None) -> None:
+        self.word_lengths = np.asarray(word_lengths, dtype=np.int64)
+        self.n_words = int(self.word_lengths.size)
+        self.folder = folder
+        self.ids: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []  # by chunk, by rank (kept here: fit needs them all)
+        self.weights: list[np.ndarray] = []
+        self.word_edges = np.zeros(self.n_words, dtype=np.int64)  # multi edges of each word
+        self._stored: list[Lattice | Path] = []
+        self._edges: list[int] = []
+
+    @classmethod
+    def of(cls, lat: Lattice) -> Chunks:
+        """One lattice as one chunk, in memory."""
+        chunks = cls(lat.word_lengths)
+        chunks.add(lat, np.arange(lat.n_sentences))
+        return chunks
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, i: int) -> Lattice:
+        stored = self._stored[i]
+        if isinstance(stored, Lattice):
+            return stored
+        with open(stored, "rb") as f:
+            return pickle.load(f)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.folder is None
+
+    @property
+    def n_edges(self) -> int:
+        return sum(self._edges)
+
+    def add(self, lat: Lattice, ids: np.ndarray) -> None:
+        """A chunk: the lattice of some sentences (none of another chunk), and their numbers by index."""
+        self.ids.append(np.asarray(ids))
+        self.lengths.append(lat.lengths)
+        self.weights.append(lat.weights)
+        self.word_edges += np.bincount(lat.f_word, minlength=self.n_words)
+        self._stored.append(lat)
+        self._edges.append(0)
+        self._store(len(self) - 1, lat)
+
+    def _store(self, i: int, lat: Lattice) -> None:
+        self._edges[i] = lat.n_edges
+        if self.folder is None:
+            self._stored[i] = lat
+            return
+        path = self.folder / f"chunk-{i}.pickle"
+        with open(path, "wb") as out:
+            pickle.dump(lat, out, protocol=pickle.HIGHEST_PROTOCOL)
+        self._stored[i] = path
+
+    def keep_words(self, keep_word: np.ndarray) -> None:
+        """Take the multi edges of dropped words out of every chunk."""
+        for i in range(len(self)):
+            self._store(i, _keep_edges(self[i], keep_word))
+        self.word_edges[~keep_word] = 0
+
+
+def chunk_e_step(
+    lat: Lattice,
+    theta: np.ndarray,
+    log_scale: np.ndarray,
+    g: float,
+    with_psi: bool = False,
+    penalty: np.ndarray | None = None,
+    scales: Scales | None = None,
+    buffers: _Buffers | None = None,
+) -> EStep:
+    """The E-step of one chunk: its sentences' share of the expected uses, log-likelihood and psi
+    under theta (the sums over chunks are the corpus's). log_scale: its sentences' log K, by rank; g:
+    the corpus's shared log K of short sentences (shared_scale). What a worker would run per shard."""
+    return e_step(
+        lat, theta, log_scale, with_psi, penalty, scales if scales is not None else scales_for(lat, log_scale, g), buffers
+    )
+
+
 @dataclass
 class Fit:
     theta: np.ndarray  # by word; 0 for dropped words
@@ -546,11 +645,11 @@ class Fit:
     loglik: float
     iterations: int
     history: list[float]
-    lattice: Lattice  # without the dropped words' edges
+    lattice: Lattice | Chunks  # without the dropped words' edges (Chunks when fit was given Chunks)
 
 
 def fit(
-    lat: Lattice,
+    lat: Lattice | Chunks,
     counts: np.ndarray,
     known: np.ndarray | None = None,
     *,
@@ -568,47 +667,75 @@ def fit(
     times (and not known) is dropped (theta 0, its edges taken out of the lattice in batches): EM
     cannot bring it back and every later pass is cheaper. Stops when the log-likelihood gains less
     than tolerance per character. penalty: log weights added to every use of a word (prior_penalty).
-    Ends with one more E-step under the final theta, for the expected uses and psi."""
+    Ends with one more E-step under the final theta, for the expected uses and psi.
+
+    lat: one lattice, or Chunks of it: each E-step is then the sum of the chunks' (chunk_e_step, one
+    chunk in memory at a time), the M-step the same."""
+    chunks = lat if isinstance(lat, Chunks) else Chunks.of(lat)
     counts = np.asarray(counts, dtype=np.float64)
-    multi = lat.word_lengths > 1
-    known = np.zeros(lat.n_words, dtype=bool) if known is None else np.asarray(known, dtype=bool)
+    multi = chunks.word_lengths > 1
+    known = np.zeros(chunks.n_words, dtype=bool) if known is None else np.asarray(known, dtype=bool)
     prior = np.where(known, known_prior, 0.0)
     theta = counts + prior
     theta /= theta.sum()
-    characters = float((lat.lengths * lat.weights).sum())
-    log_scale = np.full(lat.n_sentences, 0.0)
+    lengths = np.concatenate(chunks.lengths)  # every sentence: chunk after chunk, each by rank
+    weights = np.concatenate(chunks.weights)
+    bounds = np.cumsum([0] + [part.size for part in chunks.lengths])
+    parts = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+    characters = float((lengths * weights).sum())
 
     buffers = _Buffers()
+    # the Scales of each chunk, while log_scale and the lattice stay as they are (in memory only:
+    # they are a function of both, and on disk a chunk's would take memory beside it)
+    kept_scales: dict[int, Scales] = {}
 
-    def exact_scales(lat: Lattice, theta: np.ndarray) -> tuple[np.ndarray, Scales]:
-        """Per-sentence scales from the exact totals (once, and after an overflow)."""
+    def exact_scales(theta: np.ndarray) -> np.ndarray:
+        """Per-sentence log K from the exact totals (once, and after an overflow)."""
         with np.errstate(divide="ignore"):
-            log_totals = _log_totals(lat, np.log(theta) + (0.0 if penalty is None else penalty), buffers)
-        log_scale = -log_totals / np.maximum(lat.lengths, 1)
-        return log_scale, scales_for(lat, log_scale)
+            log_theta = np.log(theta) + (0.0 if penalty is None else penalty)
+        log_totals = np.concatenate([_log_totals(chunk, log_theta, buffers) for chunk in chunks])
+        kept_scales.clear()
+        return -log_totals / np.maximum(lengths, 1)
 
-    def robust_e_step(lat, theta, log_scale, scales, with_psi=False):
+    def e_pass(theta: np.ndarray, log_scale: np.ndarray, with_psi: bool) -> EStep:
+        g = shared_scale(lengths, weights, log_scale)
+        expected = psi = None
+        loglik, log_totals = 0.0, []
+        for i, chunk in enumerate(chunks):
+            scales = kept_scales.get(i) or scales_for(chunk, log_scale[parts[i]], g)
+            if chunks.in_memory:
+                kept_scales[i] = scales
+            step = chunk_e_step(chunk, theta, log_scale[parts[i]], g, with_psi, penalty, scales, buffers)
+            del chunk
+            expected = step.expected if expected is None else expected + step.expected
+            if with_psi:
+                psi = step.psi if psi is None else psi + step.psi
+            loglik += step.loglik
+            log_totals.append(step.log_totals)
+        return EStep(expected, loglik, np.concatenate(log_totals), psi)
+
+    def robust_e_step(theta, log_scale, with_psi=False):
         """An E-step; when a sentence left the float range (theta moved its total by hundreds of
         nats in one M-step), again with exact scales."""
         try:
-            return e_step(lat, theta, log_scale, with_psi, penalty, scales, buffers), log_scale, scales
+            return e_pass(theta, log_scale, with_psi), log_scale
         except FloatingPointError:
-            log_scale, scales = exact_scales(lat, theta)
-            return e_step(lat, theta, log_scale, with_psi, penalty, scales, buffers), log_scale, scales
+            log_scale = exact_scales(theta)
+            return e_pass(theta, log_scale, with_psi), log_scale
 
-    log_scale, scales = exact_scales(lat, theta)
+    log_scale = exact_scales(theta)
     history: list[float] = []
     alive = theta > 0
     dead = 0
     it = 0
     for it in range(1, max_iterations + 1):
-        step, log_scale, scales = robust_e_step(lat, theta, log_scale, scales)
+        step, log_scale = robust_e_step(theta, log_scale)
         history.append(step.loglik)
         # |log| of the scaled totals of the long sentences (the short ones cannot leave the range)
-        drift = np.abs(step.log_totals + log_scale * lat.lengths)[lat.lengths > SHORT]
+        drift = np.abs(step.log_totals + log_scale * lengths)[lengths > SHORT]
         if drift.max(initial=0.0) > RESCALE:
-            log_scale = -step.log_totals / np.maximum(lat.lengths, 1)  # the next totals near 1
-            scales = None
+            log_scale = -step.log_totals / np.maximum(lengths, 1)  # the next totals near 1
+            kept_scales.clear()
         new = step.expected + prior
         new[~alive] = 0.0
         total_uses = new.sum()
@@ -616,20 +743,22 @@ def fit(
         new[drop] = 0.0
         alive &= ~drop
         theta = new / new.sum()
-        dead += int(np.bincount(lat.f_word, minlength=lat.n_words)[drop].sum()) if drop.any() else 0
-        if dead > COMPACT * lat.n_edges:  # dropped words' edges (theta 0) weigh nothing, but cost time
-            lat, scales = _compact(lat, alive | ~multi, log_scale)
+        dead += int(chunks.word_edges[drop].sum()) if drop.any() else 0
+        if dead > COMPACT * chunks.n_edges:  # dropped words' edges (theta 0) weigh nothing, but cost time
+            chunks.keep_words(alive | ~multi)
+            kept_scales.clear()
             dead = 0
-        if scales is None:
-            scales = scales_for(lat, log_scale)
         if log is not None:
-            log(f"iteration {it}: loglik {step.loglik:.6e}, words {int(alive.sum())}, edges {lat.n_edges}, uses {total_uses:.0f}")
+            log(
+                f"iteration {it}: loglik {step.loglik:.6e}, words {int(alive.sum())}, edges {chunks.n_edges}, uses {total_uses:.0f}"
+            )
         if len(history) > 1 and abs(history[-1] - history[-2]) < tolerance * characters:
             break
     if dead:
-        lat, scales = _compact(lat, alive | ~multi, log_scale)
-    final, _, _ = robust_e_step(lat, theta, log_scale, scales, with_psi=True)
-    return Fit(theta, final.expected, final.psi, final.loglik, it, history, lat)
+        chunks.keep_words(alive | ~multi)
+        kept_scales.clear()
+    final, _ = robust_e_step(theta, log_scale, with_psi=True)
+    return Fit(theta, final.expected, final.psi, final.loglik, it, history, chunks if isinstance(lat, Chunks) else chunks[0])
 
 
 def viterbi(lat: Lattice, theta: np.ndarray, penalty: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

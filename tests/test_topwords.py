@@ -93,6 +93,49 @@ def test_cut_is_the_references_viterbi_segmentation(discovered):
 
 
 @pytest.mark.slow
+def test_lattice_in_chunks_on_disk_equals_one_lattice(tmp_path, peoples_daily, monkeypatch):
+    """A corpus of more than topwords.CHUNK_CHARACTERS is fitted and cut chunk by chunk, each chunk's
+    lattice in a file: on real text (here in chunks of 10,000 characters) the scores are the one
+    lattice's within floating point, and the cut and the lexicon are the same."""
+    from newword import pipeline, settings, topwords
+
+    corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
+    known = write_lines(tmp_path / "known.txt", KNOWN)
+
+    def discover(name: str) -> tuple[dict, dict, str]:
+        db = tmp_path / f"{name}.duckdb"
+        pipeline.discover([str(corpus)], db, tmp_path / f"{name}.tsv", settings.Settings(min_count=4), known_words=str(known))
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            characters = con.execute("SELECT sum(length) FROM word_sentences").fetchall()[0][0]
+            scores = {
+                r[0]: r[1:] for r in con.execute("SELECT word, theta, expected_count, significance FROM word_scores").fetchall()
+            }
+            cut = dict(
+                con.execute(
+                    "SELECT s.sentence, list(c.piece ORDER BY c.piece_start) FROM cut AS c "
+                    "JOIN word_sentences AS s USING (sentence_id) GROUP BY s.sentence"
+                ).fetchall()
+            )
+        finally:
+            con.close()
+        assert characters > 10 * 10_000  # the chunked run has more than ten chunks
+        return scores, cut, (tmp_path / f"{name}.tsv").read_text(encoding="utf-8")
+
+    whole = discover("whole")
+    monkeypatch.setattr(topwords, "CHUNK_CHARACTERS", 10_000)
+    chunked = discover("chunked")
+    assert chunked[0].keys() == whole[0].keys()
+    for word, (theta, expected, psi) in whole[0].items():
+        got = chunked[0][word]
+        assert reference._close(got[0], theta) and reference._close(got[1], expected), (word, got, (theta, expected))
+        assert reference._close(got[2], psi, 1e-6), (word, got[2], psi)
+    assert chunked[1] == whole[1]
+    assert chunked[2] == whole[2]
+    assert len(whole[2].splitlines()) > 100
+
+
+@pytest.mark.slow
 def test_words_longer_than_the_ngram_keys_are_found(tmp_path, peoples_daily):
     """A 10-character name, in 40 documents of real text, is one word (the n-gram keys stop at 6)."""
     term = "阿卜杜勒阿齐兹贝卢夫"
