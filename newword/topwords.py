@@ -277,7 +277,7 @@ def _keep_edges(lat: Lattice, keep_word: np.ndarray) -> Lattice:
 
 class _Buffers:
     """Arrays kept from one E-step to the next: a fresh array of millions of elements costs its page
-    faults again each time (a third of an E-step, measured)."""
+    faults again each time."""
 
     def __init__(self) -> None:
         self._arrays: dict[str, np.ndarray] = {}

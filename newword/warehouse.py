@@ -14,8 +14,8 @@ _PID = re.compile(r"PID (\d+)")
 
 
 # Rows per row group of the tables newword writes (DuckDB's default is 122,880). DuckDB scans a table
-# in parallel a row group at a time: the 102,128 documents of a 25 MB corpus made one row group, so
-# splitting their sentences used one core. 16,384 took the sentences step from 0.50 s to 0.27 s.
+# in parallel a row group at a time, so the documents of a corpus of tens of MB in one row group would
+# be split into sentences on one core.
 ROW_GROUP_SIZE = 16_384
 # The storage format a new warehouse is written in: the DuckDB CLI on PyPI (duckdb-cli 1.5.6, installed
 # with the project) reads formats up to 1.5; the library's own default it cannot open.

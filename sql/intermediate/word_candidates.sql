@@ -20,7 +20,7 @@
 -- positions: one BIGINT per place in a distinct sentence, (sentence_id << 24) + position (position
 -- from 1). They are what the EM's lattice is built from, so the text is never scanned for the
 -- candidates again. substr is linear in the position: give it sentences cut at
--- newword.topwords.MAX_SENTENCE (1024) characters (a 122,000-character run took 18 s uncut, 0.7 s cut).
+-- newword.topwords.MAX_SENTENCE (1024) characters, or a long run is quadratic.
 -- known_prefixes(word, known, proper): every prefix of every known word (known: it is a known word
 -- itself; proper: it is a prefix of a longer known word). Empty without a dictionary. A known word
 -- is a candidate however rarely it occurs (the dictionary prior), and the places of its prefixes are
