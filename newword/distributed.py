@@ -1,5 +1,6 @@
 """Scale-out: the heavy steps as many small DuckDB jobs that workers of a cluster run, exchanging
-Parquet files in a folder every worker sees.
+Parquet files in a folder every worker sees. (The topwords E-step maps over lattice chunks the same
+way: newword.topwords.fit with a mapper.)
 
 Counting (map, then reduce):
 - the new sentences are written as shards, by a hash of the sentence (shard_sentences);
@@ -42,13 +43,17 @@ def local_map(function: Callable[..., Any], arguments: list[tuple]) -> list:
     return [function(*args) for args in arguments]
 
 
-def shard_count(characters: int) -> int:
-    """Shards (and partitions) for this many characters: bounded work per task, at least two.
-    NEWWORD_SHARD_CHARACTERS changes the characters per shard (default 2 million, about 6 MB)."""
+def shard_characters() -> int:
+    """Characters per shard: NEWWORD_SHARD_CHARACTERS, else CHARACTERS_PER_SHARD (about 6 MB)."""
     given = os.environ.get("NEWWORD_SHARD_CHARACTERS")
     if given is not None and not (given.isdigit() and int(given) > 0):
         raise NewwordError(f"NEWWORD_SHARD_CHARACTERS must be a whole number of characters > 0 (got {given!r})")
-    return max(2, math.ceil(characters / int(given or CHARACTERS_PER_SHARD)))
+    return int(given or CHARACTERS_PER_SHARD)
+
+
+def shard_count(characters: int) -> int:
+    """Shards (and partitions) for this many characters: bounded work per task, at least two."""
+    return max(2, math.ceil(characters / shard_characters()))
 
 
 def _worker_connection() -> duckdb.DuckDBPyConnection:

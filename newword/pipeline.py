@@ -324,7 +324,7 @@ STEPS: dict[str, tuple[Step, ...]] = {
     "topwords": _COMMON + (
         Step("cut", ("sentences", "known_words"),
              ("word_sentences", "known_prefixes", "word_candidates", "candidate_words", "word_places", "newword.topwords",
-              "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build),
+              "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build, mapper),
              also=("word_sentences", "word_scores")),
         Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
         Step("lexicon", ("word_scores", "candidates", "cut", "word_sentences", "cohesion", "known_words"),
@@ -383,10 +383,11 @@ def count_ngrams(con, values: dict) -> int:
     return rows
 
 
-def _topwords_cut(con, build: Build) -> int:
+def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -> int:
     """Step 4 in topwords mode: count every candidate word (SQL, level by level), fit the word model by
     EM over the lattice of their places (numpy), keep each candidate's scores (word_scores) and cut
-    every sentence by the most probable segmentation (cut)."""
+    every sentence by the most probable segmentation (cut). With a `mapper` (a refresh on a cluster)
+    the lattice is kept in chunks of a shard's characters, in files, and each E-step maps over them."""
     from newword import topwords
 
     s = build.settings
@@ -410,9 +411,12 @@ def _topwords_cut(con, build: Build) -> int:
         penalty = np.zeros(word.size)
     folder = build.workdir / "lattice"
     try:
-        chunks = _lattice_chunks(con, sentences, length, folder)
+        if mapper is None:
+            chunks = _lattice_chunks(con, sentences, length, folder)
+        else:
+            chunks = _lattice_chunks(con, sentences, length, folder, distributed.shard_characters(), in_files=True)
         del sentences
-        fitted = topwords.fit(chunks, counts, known, penalty=penalty)
+        fitted = topwords.fit(chunks, counts, known, penalty=penalty, mapper=mapper)
         con.register(
             "word_fit",
             {
@@ -451,17 +455,21 @@ PLACES_BATCH = 1 << 22
 _PLACE = np.dtype([("sentence", np.int32), ("start", np.int16), ("word", np.int32)])
 
 
-def _lattice_chunks(con, sentences: dict, word_lengths: np.ndarray, folder: Path):
+def _lattice_chunks(
+    con, sentences: dict, word_lengths: np.ndarray, folder: Path, chunk_characters: int | None = None, in_files: bool = False
+):
     """The lattice of the candidate words' places (word_places) as topwords.Chunks: the sentences by
-    sentence_id in runs of about topwords.CHUNK_CHARACTERS characters, each chunk's lattice in a file
-    of `folder` (one chunk: in memory, from the sentences in the order read). The places are read in
-    batches and set aside per chunk in files first, so that no step holds the corpus's places."""
+    sentence_id in runs of about chunk_characters (default topwords.CHUNK_CHARACTERS), each chunk's
+    lattice in a file of `folder` (one chunk: in memory, from the sentences in the order read, unless
+    `in_files`). The places are read in batches and set aside per chunk in files first, so that no
+    step holds the corpus's places."""
     from newword import topwords
 
+    chunk_characters = chunk_characters or topwords.CHUNK_CHARACTERS
     sentence_id = np.asarray(sentences["sentence_id"], dtype=np.int64)
     lengths = np.asarray(sentences["length"], dtype=np.int64)
     occurrences = np.asarray(sentences["occurrences"], dtype=np.int64)
-    if int(lengths.sum()) <= topwords.CHUNK_CHARACTERS:
+    if int(lengths.sum()) <= chunk_characters and not in_files:
         index_of = np.zeros(int(sentence_id.max(initial=0)) + 1, dtype=np.int64)
         index_of[sentence_id] = np.arange(sentence_id.size)
         places = sqlfiles.query_numpy(con, "word_places")
@@ -474,7 +482,7 @@ def _lattice_chunks(con, sentences: dict, word_lengths: np.ndarray, folder: Path
         return chunks
     by_id = np.argsort(sentence_id, kind="stable")
     before = np.cumsum(lengths[by_id]) - lengths[by_id]  # characters of the sentences before, by id
-    chunk_by_id = (before // topwords.CHUNK_CHARACTERS).astype(np.int32)  # no chunk is empty: a sentence is shorter
+    chunk_by_id = (before // chunk_characters).astype(np.int32)  # no chunk is empty: a sentence is shorter
     n_chunks = int(chunk_by_id[-1]) + 1
     first = np.searchsorted(chunk_by_id, np.arange(n_chunks + 1))
     chunk_of = np.zeros(int(sentence_id.max()) + 1, dtype=np.int32)

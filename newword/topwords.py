@@ -612,6 +612,13 @@ class Chunks:
             pickle.dump(lat, out, protocol=pickle.HIGHEST_PROTOCOL)
         self._stored[i] = path
 
+    def path(self, i: int) -> Path:
+        """The file of chunk i (chunks kept in a folder only)."""
+        stored = self._stored[i]
+        if not isinstance(stored, Path):
+            raise TypeError("these chunks are in memory, not in files")
+        return stored
+
     def keep_words(self, keep_word: np.ndarray) -> None:
         """Take the multi edges of dropped words out of every chunk."""
         for i in range(len(self)):
@@ -637,6 +644,24 @@ def chunk_e_step(
     )
 
 
+def chunk_e_step_file(
+    chunk_file: str, theta_file: str, log_scale: np.ndarray, g: float, with_psi: bool, penalty_file: str | None, target: str
+) -> str:
+    """Task (a cluster worker): chunk_e_step on the chunk in `chunk_file` under the theta (and penalty)
+    saved in their .npy files; the result saved in `target` (.npz), whose name is returned."""
+    with open(chunk_file, "rb") as f:
+        lat = pickle.load(f)
+    theta = np.load(theta_file)
+    penalty = None if penalty_file is None else np.load(penalty_file)
+    step = chunk_e_step(lat, theta, log_scale, g, with_psi, penalty)
+    parts = {"expected": step.expected, "loglik": np.array(step.loglik), "log_totals": step.log_totals}
+    if with_psi:
+        parts["psi"] = step.psi
+    with open(target, "wb") as out:  # np.savez would add .npz to a name without it
+        np.savez(out, **parts)
+    return target
+
+
 @dataclass
 class Fit:
     theta: np.ndarray  # by word; 0 for dropped words
@@ -659,6 +684,7 @@ def fit(
     known_prior: float = KNOWN_PRIOR,
     penalty: np.ndarray | None = None,
     log=None,
+    mapper=None,
 ) -> Fit:
     """EM for theta from theta proportional to the substring counts (as TopWORDS starts).
 
@@ -670,7 +696,9 @@ def fit(
     Ends with one more E-step under the final theta, for the expected uses and psi.
 
     lat: one lattice, or Chunks of it: each E-step is then the sum of the chunks' (chunk_e_step, one
-    chunk in memory at a time), the M-step the same."""
+    chunk in memory at a time), the M-step the same. mapper(function, arguments) -> results (chunks in
+    files only): the chunks' E-steps run as its tasks (chunk_e_step_file, on a cluster's workers, which
+    read the chunk files and write their results beside them), and are summed here."""
     chunks = lat if isinstance(lat, Chunks) else Chunks.of(lat)
     counts = np.asarray(counts, dtype=np.float64)
     multi = chunks.word_lengths > 1
@@ -697,8 +725,37 @@ def fit(
         kept_scales.clear()
         return -log_totals / np.maximum(lengths, 1)
 
+    if mapper is not None and chunks.in_memory:
+        raise ValueError("a mapper maps over chunks kept in files")
+    exchange = None if mapper is None else chunks.folder
+    if exchange is not None and penalty is not None:
+        np.save(exchange / "penalty.npy", penalty)
+
+    def mapped_e_pass(theta: np.ndarray, log_scale: np.ndarray, with_psi: bool, g: float) -> EStep:
+        """The chunks' E-steps as the mapper's tasks; their results summed in chunk order."""
+        np.save(exchange / "theta.npy", theta)
+        penalty_file = None if penalty is None else str(exchange / "penalty.npy")
+        arguments = [
+            (str(chunks.path(i)), str(exchange / "theta.npy"), log_scale[parts[i]], g, with_psi, penalty_file,
+             str(exchange / f"e-step-{i}.npz"))
+            for i in range(len(chunks))
+        ]  # fmt: skip
+        expected = psi = None
+        loglik, log_totals = 0.0, []
+        for target in mapper(chunk_e_step_file, arguments):
+            with np.load(target) as result:
+                expected = result["expected"] if expected is None else expected + result["expected"]
+                if with_psi:
+                    psi = result["psi"] if psi is None else psi + result["psi"]
+                loglik += float(result["loglik"])
+                log_totals.append(result["log_totals"])
+            Path(target).unlink()
+        return EStep(expected, loglik, np.concatenate(log_totals), psi)
+
     def e_pass(theta: np.ndarray, log_scale: np.ndarray, with_psi: bool) -> EStep:
         g = shared_scale(lengths, weights, log_scale)
+        if mapper is not None:
+            return mapped_e_pass(theta, log_scale, with_psi, g)
         expected = psi = None
         loglik, log_totals = 0.0, []
         for i, chunk in enumerate(chunks):

@@ -95,16 +95,26 @@ def test_cut_is_the_references_viterbi_segmentation(discovered):
 @pytest.mark.slow
 def test_lattice_in_chunks_on_disk_equals_one_lattice(tmp_path, peoples_daily, monkeypatch):
     """A corpus of more than topwords.CHUNK_CHARACTERS is fitted and cut chunk by chunk, each chunk's
-    lattice in a file: on real text (here in chunks of 10,000 characters) the scores are the one
-    lattice's within floating point, and the cut and the lexicon are the same."""
-    from newword import pipeline, settings, topwords
+    lattice in a file, and on a cluster each chunk's E-step is a task: on real text (here in chunks of
+    10,000 characters) the scores are the one lattice's within floating point, and the cut and the
+    lexicon are the same."""
+    from newword import distributed, pipeline, settings, topwords
 
     corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
     known = write_lines(tmp_path / "known.txt", KNOWN)
 
     def discover(name: str) -> tuple[dict, dict, str]:
-        db = tmp_path / f"{name}.duckdb"
-        pipeline.discover([str(corpus)], db, tmp_path / f"{name}.tsv", settings.Settings(min_count=4), known_words=str(known))
+        pipeline.discover(
+            [str(corpus)],
+            tmp_path / f"{name}.duckdb",
+            tmp_path / f"{name}.tsv",
+            settings.Settings(min_count=4),
+            known_words=str(known),
+        )
+        return read(tmp_path / name)
+
+    def read(stem) -> tuple[dict, dict, str]:
+        db, tsv = stem.with_suffix(".duckdb"), stem.with_suffix(".tsv")
         con = duckdb.connect(str(db), read_only=True)
         try:
             characters = con.execute("SELECT sum(length) FROM word_sentences").fetchall()[0][0]
@@ -120,19 +130,35 @@ def test_lattice_in_chunks_on_disk_equals_one_lattice(tmp_path, peoples_daily, m
         finally:
             con.close()
         assert characters > 10 * 10_000  # the chunked run has more than ten chunks
-        return scores, cut, (tmp_path / f"{name}.tsv").read_text(encoding="utf-8")
+        return scores, cut, tsv.read_text(encoding="utf-8")
 
     whole = discover("whole")
     monkeypatch.setattr(topwords, "CHUNK_CHARACTERS", 10_000)
     chunked = discover("chunked")
-    assert chunked[0].keys() == whole[0].keys()
-    for word, (theta, expected, psi) in whole[0].items():
-        got = chunked[0][word]
-        assert reference._close(got[0], theta) and reference._close(got[1], expected), (word, got, (theta, expected))
-        assert reference._close(got[2], psi, 1e-6), (word, got[2], psi)
-    assert chunked[1] == whole[1]
-    assert chunked[2] == whole[2]
+    # on a cluster: chunks of a shard's characters, each E-step a task of the mapper (here run in turn)
+    monkeypatch.setenv("NEWWORD_SHARD_CHARACTERS", "10000")
+    tasks = []
+
+    def mapper(function, arguments):
+        tasks.append((function.__name__, len(arguments)))
+        return distributed.local_map(function, arguments)
+
+    build = pipeline.start([str(corpus)], tmp_path / "mapped.duckdb", tmp_path / "mapped.tsv", settings.Settings(min_count=4),
+                           known_words=str(known))  # fmt: skip
+    pipeline.run_documents(build)
+    pipeline.run_steps(build, lambda name, function, *args: function(*args), mapper)
+    pipeline.finish(build)
+    assert tasks and {name for name, _ in tasks} == {"chunk_e_step_file"} and min(n for _, n in tasks) > 10
+    mapped = read(tmp_path / "mapped")
+    for got in (chunked, mapped):
+        assert got[0].keys() == whole[0].keys()
+        for word, (theta, expected, psi) in whole[0].items():
+            assert reference._close(got[0][word][0], theta) and reference._close(got[0][word][1], expected), (word, got[0][word])
+            assert reference._close(got[0][word][2], psi, 1e-6), (word, got[0][word][2], psi)
+        assert got[1] == whole[1]
+        assert got[2] == whole[2]
     assert len(whole[2].splitlines()) > 100
+    assert not list(tmp_path.glob(".mapped.duckdb.build-*")), "the chunk files and e-step results are removed"
 
 
 @pytest.mark.slow
