@@ -81,13 +81,14 @@ def task_run_states(name_like: str) -> list[str]:
 
 
 @pytest.mark.server
-def test_flow_on_cluster_with_a_prefect_server_equals_local(server, two_workers, batches, tmp_path, monkeypatch):
+@pytest.mark.parametrize("mode", ["reference", "topwords"])
+def test_flow_on_cluster_with_a_prefect_server_equals_local(server, two_workers, batches, tmp_path, monkeypatch, mode):
     day1, _ = batches
-    local = refresh(tmp_path / "local", day1, "--mode", "reference")
+    local = refresh(tmp_path / "local", day1, "--mode", mode)
     assert local.returncode == 0, local.stderr
     env = {**os.environ, **server, **SMALL_SHARDS}
     command = [sys.executable, "-m", "flows.lexicon_refresh", str(day1), "--home", str(tmp_path / "flow"),
-               "--min-count", "5", "--mode", "reference", "--cluster", two_workers]  # fmt: skip
+               "--min-count", "5", "--mode", mode, "--cluster", two_workers]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "lexicon-refresh: published v000001" in done.stdout
@@ -97,6 +98,9 @@ def test_flow_on_cluster_with_a_prefect_server_equals_local(server, two_workers,
     counted, summed = task_run_states("count-shard"), task_run_states("sum-partition")  # Prefect tasks, on the workers
     assert len(counted) >= 2 and len(summed) >= 2
     assert set(counted) == set(summed) == {"COMPLETED"}
+    if mode == "topwords":  # every EM iteration's E-step, a task per lattice chunk
+        e_steps = task_run_states("chunk-e-step-file")
+        assert len(e_steps) >= 10 and set(e_steps) == {"COMPLETED"}
 
 
 def test_a_killed_worker_leaves_the_result_exact(tmp_path, batches):
