@@ -28,6 +28,7 @@ NEWWORD = [sys.executable, "-m", "newword.cli"]
 PREFECT_HOME = Path(tempfile.mkdtemp(prefix="newword-test-prefect-"))
 os.environ["PREFECT_HOME"] = str(PREFECT_HOME)
 os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # a loaded 2-core machine: more than 20 s
 atexit.register(shutil.rmtree, PREFECT_HOME, ignore_errors=True)
 
 
