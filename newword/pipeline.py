@@ -409,7 +409,14 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
         penalty = topwords.prior_penalty(strong, weak)
     else:
         penalty = np.zeros(word.size)
+    n_words = word.size
+    del word  # the candidates' strings: millions of Python objects at a gigabyte, not needed again
     folder = build.workdir / "lattice"
+    # while numpy holds a chunk of the lattice, DuckDB keeps less in memory (its default limit is up to
+    # 4 GB); a limit the user set (NEWWORD_MEMORY_LIMIT) is left alone
+    lowered = not os.environ.get("NEWWORD_MEMORY_LIMIT")
+    if lowered:
+        con.execute("SET memory_limit = $limit", {"limit": f"{min(LATTICE_DUCKDB_MIB, _default_mib())}MiB"})
     try:
         if mapper is None:
             chunks = _lattice_chunks(con, sentences, length, folder)
@@ -420,7 +427,7 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
         con.register(
             "word_fit",
             {
-                "word_id": np.arange(word.size),
+                "word_id": np.arange(n_words),
                 "theta": fitted.theta,
                 "expected_count": fitted.expected,
                 "significance": fitted.psi,
@@ -446,7 +453,17 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
                 con.unregister("word_pieces")
         return rows
     finally:
+        if lowered:
+            con.execute("SET memory_limit = $limit", {"limit": warehouse.default_memory_limit()})
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# DuckDB's memory limit (MiB) while the topwords lattice is built, fitted and cut
+LATTICE_DUCKDB_MIB = 1024
+
+
+def _default_mib() -> int:
+    return int(warehouse.default_memory_limit().removesuffix("MiB"))
 
 
 # word_places rows read from SQL at a time when the lattice is built in chunks
