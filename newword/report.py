@@ -41,12 +41,13 @@ def render(version_dir: Path, versions: list[tuple[str, Path]], links_relative: 
     manifest = _json(version_dir / "manifest.json")
     validation = _json(version_dir / "validation.json")
     this = manifest["version"]
-    earlier = [(vid, path) for vid, path in versions if vid < this]
-    every = [*earlier, (this, version_dir)]
     lexicon = str(version_dir / "lexicon.parquet")
     examples_file = version_dir / "word_examples.parquet"
     con = duckdb.connect()
     try:
+        # a damaged earlier version is left out of the comparisons (and named), not a failed publish
+        earlier, skipped = _readable(con, [(vid, path) for vid, path in versions if vid < this])
+        every = [*earlier, (this, version_dir)]
         columns = [d[0] for d in con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": lexicon}).fetchall()]
         scores = con.execute("SELECT * FROM read_parquet($path) ORDER BY count DESC, word", {"path": lexicon})
         names = [d[0] for d in scores.description]
@@ -71,7 +72,7 @@ def render(version_dir: Path, versions: list[tuple[str, Path]], links_relative: 
             )
         paths = {"paths": [str(p / "lexicon.parquet") for _, p in every], "versions": [vid for vid, _ in every]}
         trends = sqlfiles.query(con, "version_trends", paths)
-        followed = _followed(first, not_known, changes)
+        followed = _followed(first, not_known, changes)  # after the lists the page shows
         history = sqlfiles.query(con, "word_history", {**paths, "words": followed})
         distribution = sqlfiles.query(con, "lexicon_distribution", {"path": lexicon})
         examples = {}
@@ -120,6 +121,7 @@ def render(version_dir: Path, versions: list[tuple[str, Path]], links_relative: 
         first=first[:TOP],
         first_total=len(first),
         is_first_version=not earlier,
+        skipped=skipped,
         previous=earlier[-1][0] if earlier else None,
         has_scores="significance" in columns,
         has_examples=examples_file.exists(),
@@ -167,12 +169,26 @@ def _json(path: Path) -> dict:
 
 
 def _followed(first: list[dict], not_known: list[dict], changes: list[tuple]) -> list[str]:
-    """The words whose counts the page follows across versions: every word it lists, then the most
-    used words not known, up to HISTORY."""
-    picked = dict.fromkeys(
-        [w["word"] for w in first[:TOP]] + [c[1] for c in changes if c[0] != "gone"][: 2 * TOP] + [w["word"] for w in not_known]
-    )
-    return list(picked)[:HISTORY]
+    """The words whose counts the page follows across versions: every word it lists (the first TOP
+    of each table), then the other words not known, most used first, up to HISTORY."""
+    listed = [w["word"] for w in first[:TOP]]
+    for kind in ("rising", "falling", "gone"):
+        listed += [c[1] for c in changes if c[0] == kind][:TOP]
+    listed += [w["word"] for w in not_known]
+    return list(dict.fromkeys(listed))[:HISTORY]
+
+
+def _readable(con: duckdb.DuckDBPyConnection, versions: list[tuple[str, Path]]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The versions whose manifest and lexicon can be read, and the ids of those that cannot."""
+    readable, skipped = [], []
+    for vid, path in versions:
+        try:
+            _json(path / "manifest.json")["corpus"]["documents"]
+            con.execute("SELECT count(*) FROM read_parquet($path)", {"path": str(path / "lexicon.parquet")}).fetchall()
+            readable.append((vid, path))
+        except (OSError, ValueError, KeyError, TypeError, duckdb.Error):
+            skipped.append(vid)
+    return readable, skipped
 
 
 def _setting(value: object) -> str:

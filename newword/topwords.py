@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import pickle
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -648,17 +649,24 @@ def chunk_e_step_file(
     chunk_file: str, theta_file: str, log_scale: np.ndarray, g: float, with_psi: bool, penalty_file: str | None, target: str
 ) -> str:
     """Task (a cluster worker): chunk_e_step on the chunk in `chunk_file` under the theta (and penalty)
-    saved in their .npy files; the result saved in `target` (.npz), whose name is returned."""
+    saved in their .npy files; the result saved in `target` (.npz, written whole under a scratch name),
+    whose name is returned. A sentence leaving the float range is recorded (overflow), not raised:
+    the fit rescales and runs the pass again, and a retry here would only overflow again."""
     with open(chunk_file, "rb") as f:
         lat = pickle.load(f)
     theta = np.load(theta_file)
     penalty = None if penalty_file is None else np.load(penalty_file)
-    step = chunk_e_step(lat, theta, log_scale, g, with_psi, penalty)
-    parts = {"expected": step.expected, "loglik": np.array(step.loglik), "log_totals": step.log_totals}
-    if with_psi:
-        parts["psi"] = step.psi
-    with open(target, "wb") as out:  # np.savez would add .npz to a name without it
+    try:
+        step = chunk_e_step(lat, theta, log_scale, g, with_psi, penalty)
+        parts = {"expected": step.expected, "loglik": np.array(step.loglik), "log_totals": step.log_totals}
+        if with_psi:
+            parts["psi"] = step.psi
+    except FloatingPointError:
+        parts = {"overflow": np.array(True)}
+    scratch = f"{target}.{os.getpid()}.tmp"
+    with open(scratch, "wb") as out:  # np.savez would add .npz to a name without it
         np.savez(out, **parts)
+    os.replace(scratch, target)
     return target
 
 
@@ -731,25 +739,40 @@ def fit(
     if exchange is not None and penalty is not None:
         np.save(exchange / "penalty.npy", penalty)
 
+    passes = itertools.count(1)
+
     def mapped_e_pass(theta: np.ndarray, log_scale: np.ndarray, with_psi: bool, g: float) -> EStep:
-        """The chunks' E-steps as the mapper's tasks; their results summed in chunk order."""
-        np.save(exchange / "theta.npy", theta)
+        """The chunks' E-steps as the mapper's tasks; their results summed in chunk order. Each pass
+        has its own files, so a late task of an earlier pass never mixes in."""
+        number = next(passes)
+        theta_file = exchange / f"theta-{number}.npy"
+        with open(exchange / f"theta-{number}.tmp", "wb") as out:
+            np.save(out, theta)
+        os.replace(exchange / f"theta-{number}.tmp", theta_file)
         penalty_file = None if penalty is None else str(exchange / "penalty.npy")
+        targets = [exchange / f"e-step-{number}-{i}.npz" for i in range(len(chunks))]
         arguments = [
-            (str(chunks.path(i)), str(exchange / "theta.npy"), log_scale[parts[i]], g, with_psi, penalty_file,
-             str(exchange / f"e-step-{i}.npz"))
+            (str(chunks.path(i)), str(theta_file), log_scale[parts[i]], g, with_psi, penalty_file, str(targets[i]))
             for i in range(len(chunks))
-        ]  # fmt: skip
+        ]
+        mapper(chunk_e_step_file, arguments)
         expected = psi = None
-        loglik, log_totals = 0.0, []
-        for target in mapper(chunk_e_step_file, arguments):
+        loglik, log_totals, overflow = 0.0, [], False
+        for target in targets:  # by chunk, whatever order the mapper returned them in
             with np.load(target) as result:
+                if "overflow" in result:
+                    overflow = True
+                    continue
                 expected = result["expected"] if expected is None else expected + result["expected"]
                 if with_psi:
                     psi = result["psi"] if psi is None else psi + result["psi"]
                 loglik += float(result["loglik"])
                 log_totals.append(result["log_totals"])
-            Path(target).unlink()
+        for target in targets:
+            target.unlink()
+        theta_file.unlink()
+        if overflow:
+            raise FloatingPointError("a chunk's sentences under- or overflowed: rescale (log_scale) and retry")
         return EStep(expected, loglik, np.concatenate(log_totals), psi)
 
     def e_pass(theta: np.ndarray, log_scale: np.ndarray, with_psi: bool) -> EStep:

@@ -70,6 +70,29 @@ def test_report_lists_what_the_version_published(home):
     assert manifest["code_version"] in page
 
 
+def test_every_word_the_report_lists_has_its_counts_across_versions(home):
+    page = (home / "versions" / "version=v000003" / "report.html").read_text(encoding="utf-8")
+    rows = set(re.findall(r'<tr id="h-([^"]+)">', page))
+    for table in ("new-words", "changes-rising", "changes-falling", "changes-gone", "not-known-words"):
+        body = page[page.index(f'<table id="{table}"') :]
+        body = body[: body.index("</table>")]
+        words = re.findall(r'<td class="w">(?:<a href="#h-[^"]+" title="counts across versions">)?([^<]+)<', body)
+        assert words or table.startswith("changes-"), table
+        assert set(words) <= rows, (table, set(words) - rows)
+
+
+def test_a_damaged_earlier_version_is_left_out_of_the_report(home, tmp_path):
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    (copy / "versions" / "version=v000001" / "lexicon.parquet").write_bytes(b"not parquet")
+    target = tmp_path / "r.html"
+    done = run_newword("report", "latest", "--home", str(copy), "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    page = target.read_text(encoding="utf-8")
+    assert "Left out of every comparison on this page, their files unreadable: v000001" in page
+    assert page.count('class="point"') == 4 * 2  # the trends have the two readable versions
+
+
 def test_new_words_are_first_published_in_the_version(home):
     """The report's "new in this version" equals the words of its lexicon that are in no earlier one
     and not known, read from the Parquet files with plain Python."""

@@ -656,6 +656,11 @@ def test_version_changes_are_significant_share_changes(con, tmp_path):
     assert row[0] == "falling" and row[2:6] == (100, 60, old_share, new_share) and row[6] == pytest.approx(g2)
     stricter = sqlfiles.query(con, "version_changes", {**values, "new_path": falling, "min_log_likelihood": g2 + 1})
     assert "人民" not in {r[1] for r in stricter}
+    # a count of 0 contributes 0 (x ln x -> 0), not NaN
+    zero = _words(con, tmp_path / "zero.parquet", [("中华", 0, 2, False), ("人民", 1000, 2, False)])
+    rows_ = sqlfiles.query(con, "version_changes", {**values, "old_path": zero, "new_path": falling})
+    row = next(r for r in rows_ if r[1] == "中华")
+    assert row[0] == "rising" and row[6] == pytest.approx(2 * 100 * math.log(100 / (2000 * 100 / 3000)))
 
 
 @covers("version_trends")

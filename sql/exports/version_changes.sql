@@ -44,7 +44,10 @@ joined AS (
 tested AS (
     SELECT
         *,
-        2 * (old_count * ln(old_count / old_expected) + new_count * ln(new_count / new_expected)) AS log_likelihood
+        2 * (
+            CASE WHEN old_count = 0 THEN 0 ELSE old_count * ln(old_count / old_expected) END
+            + CASE WHEN new_count = 0 THEN 0 ELSE new_count * ln(new_count / new_expected) END
+        ) AS log_likelihood
     FROM joined
 )
 
