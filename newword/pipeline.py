@@ -322,12 +322,12 @@ _COMMON = (
 # The steps of each mode, in order: the only place that order is written.
 STEPS: dict[str, tuple[Step, ...]] = {
     "topwords": _COMMON + (
-        Step("cut", ("sentences", "known_words"),
+        Step("cut", ("sentence_types", "known_words"),
              ("word_sentences", "known_prefixes", "word_candidates", "candidate_words", "word_places", "newword.topwords",
               "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build, mapper),
              also=("word_sentences", "word_scores")),
         Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
-        Step("lexicon", ("word_scores", "candidates", "cut", "word_sentences", "cohesion", "known_words"),
+        Step("lexicon", ("word_scores", "candidates", "cut", "word_sentences", "cohesion", "known_words", "sentences", "documents"),
              ("lexicon__topwords", "word_examples"), _topwords_lexicon, also=("word_examples",)),
     ),
     "reference": _COMMON + (
@@ -346,8 +346,9 @@ def step_names(mode: str = "topwords") -> tuple[str, ...]:
 def run_step(build: Build, step: str, mapper: distributed.Mapper | None = None, connection=None) -> int:
     """Run one step of the build's mode into its table; return its rows.
 
-    With a `mapper` (a refresh on a cluster), the counting of new n-grams and, in reference mode, the
-    cut run as tasks over shards (newword.distributed); the tables they leave are the same."""
+    With a `mapper` (a refresh on a cluster), the counting of new n-grams, the reference cut and the
+    topwords E-step run as tasks over shards (newword.distributed, topwords.fit); the tables they
+    leave are the same."""
     found = [s for s in STEPS[build.settings.mode] if s.name == step]
     if not found:
         raise ValueError(f"unknown step {step!r}")
