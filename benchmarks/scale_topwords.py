@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/scale_topwords.py corpus OUT.txt --mb 100 [--seed 0]
     .venv/bin/python benchmarks/scale_topwords.py run FILE... [--keep-output DIR]
 
-corpus: text in the shape of tests/bench.py's synthetic corpora (words drawn by frequency from jieba's
+corpus: text in the shape of benchmarks/common.py's synthetic corpora (words drawn by frequency from jieba's
 dictionary, 2..24 words a clause, clauses ended by ， or 。, 20 clauses a line), drawn with numpy so
 that a gigabyte takes a minute, not an hour; every line is distinct (discover counts a repeated
 document once). run: `/usr/bin/time -v newword discover FILE --known-words jieba --quiet --output OUT --db DB`
