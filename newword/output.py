@@ -16,6 +16,9 @@ def write_json(value, out=None) -> None:
     out.write(json.dumps(rounded(value), ensure_ascii=False, indent=1, default=str) + "\n")
 
 
+ROW_FORMATS = ("table", "csv", "tsv", "json")  # what print_rows writes
+
+
 def print_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
     out = out or sys.stdout
     rows = [rounded(row) for row in rows]

@@ -8,7 +8,7 @@ import os
 
 from newword.cli.common import home_of
 from newword.options import OPTIONS
-from newword.output import print_rows
+from newword.output import ROW_FORMATS, print_rows
 
 DEFAULT_DB = OPTIONS.db.default
 
@@ -48,7 +48,7 @@ def add_sql(commands) -> None:
     sql.add_argument("--home", help="home folder: query the published versions")
     sql.add_argument(
         "--format",
-        choices=("table", "csv", "tsv", "json"),
+        choices=ROW_FORMATS,
         default="table",
         help="output format (default table; json is one array of objects, as every command's --format json)",
     )
@@ -77,5 +77,5 @@ def add_steps(commands) -> None:
     steps.add_argument(
         "--mode", choices=OPTIONS.mode.choices, default=OPTIONS.mode.default, help="the mode (default %(default)s)"
     )
-    steps.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default table)")
+    steps.add_argument("--format", choices=ROW_FORMATS, default="table", help="output format (default table)")
     steps.set_defaults(run=_steps)
