@@ -323,7 +323,8 @@ _COMMON = (
 STEPS: dict[str, tuple[Step, ...]] = {
     "topwords": _COMMON + (
         Step("cut", ("sentence_types", "known_words"),
-             ("word_sentences", "known_prefixes", "word_candidates", "candidate_words", "word_places", "newword.topwords",
+             ("word_sentences", "known_prefixes", "candidate_shards", "candidate_tallies", "candidate_ngrams", "word_candidates",
+              "candidate_words", "word_places", "newword.topwords",
               "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build, mapper),
              also=("word_sentences", "word_scores")),
         Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
@@ -397,7 +398,6 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
     sqlfiles.materialise(con, "known_prefixes", values)
     topwords.count_candidates(con, s.min_count, s.max_word_length)
     sqlfiles.materialise(con, "candidate_words", values)
-    sqlfiles.drop(con, "word_candidates")
     sqlfiles.drop(con, "known_prefixes")
     words = sqlfiles.read_numpy(con, "candidate_words", ("word_id", "word", "length", "count", "is_known"))
     order = np.argsort(words["word_id"])
@@ -424,6 +424,8 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
         else:
             chunks = _lattice_chunks(con, sentences, length, folder, distributed.shard_characters(), in_files=True)
         del sentences
+        for table in ("word_candidates", "candidate_ngrams"):  # the places are in the lattice now
+            sqlfiles.drop(con, table)
         fitted = topwords.fit(chunks, counts, known, penalty=penalty, mapper=mapper)
         con.register(
             "word_fit",

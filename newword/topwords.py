@@ -64,6 +64,9 @@ TOLERANCE = 2e-4
 # characters each (Chunks): a corpus of more is kept as one file per chunk, read back for each pass, so
 # that the EM holds one chunk's lattice (about 60 bytes a character) at a time, not the corpus's.
 CHUNK_CHARACTERS = 4_000_000
+# The candidates are counted in shards of distinct sentences of about SHARD_CHARACTERS characters
+# (count_candidates): a level's place lists are built a shard at a time.
+SHARD_CHARACTERS = 32_000_000
 # Pruning: after each M-step a multi-character word that is not known and whose expected uses (plus
 # prior) fall below PRUNE_USES is dropped for good (theta 0): EM could not bring it back.
 PRUNE_USES = 0.5
@@ -966,26 +969,52 @@ def significant(fit_: Fit, word_lengths: np.ndarray, threshold: float = PSI_THRE
     return (np.asarray(word_lengths) > 1) & (fit_.theta > 0) & (fit_.psi > threshold)
 
 
-def count_candidates(con, min_count: int = MIN_COUNT, max_len: int = MAX_LEN, max_levels: int = 64) -> int:
-    """Run sql/intermediate/word_candidates.sql level by level into the table word_candidates.
+def count_candidates(
+    con, min_count: int = MIN_COUNT, max_len: int = MAX_LEN, max_levels: int = 64, shard_characters: int | None = None
+) -> int:
+    """Count the candidate words level by level into candidate_ngrams (the kept substrings, the
+    candidates numbered) and word_candidates (their places, per shard), both TEMP tables.
 
-    Reads sentence_types (sentences cut at MAX_SENTENCE characters: positions must stay below 2^24)
-    and known_prefixes (made empty here when the caller has no dictionary). Returns the number of
-    levels run: up to max_len, or further while prefixes of longer known words remain.
-    word_candidates is a TEMP table: it is read once (candidate_words) and dropped, and writing its
-    position lists to the database file took a quarter of the counting."""
+    Reads word_sentences (sentences cut at MAX_SENTENCE characters: positions must stay below 2^24)
+    and known_prefixes (made empty here when the caller has no dictionary). Each level runs two
+    passes over the shards of about shard_characters characters (default SHARD_CHARACTERS): the
+    counts (candidate_tallies, summed in candidate_ngrams), then the places of the kept substrings
+    only, so no statement holds more than a shard's lists. Returns the number of levels run: up to
+    max_len, or further while prefixes of longer known words remain."""
     from newword import sqlfiles
 
     con.execute("CREATE TABLE IF NOT EXISTS known_prefixes (word VARCHAR, known BOOLEAN, proper BOOLEAN)")
-    con.execute("DROP TABLE IF EXISTS word_candidates")  # one left in the database by an interrupted build
+    for table in ("candidate_tallies", "candidate_ngrams", "word_candidates"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")  # one left in the database by an interrupted build
+    con.execute("CREATE TEMP TABLE candidate_tallies (ngram VARCHAR, count BIGINT)")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE word_candidates (ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, "
-        "candidate BOOLEAN, extend BOOLEAN, positions BIGINT[])"
+        "CREATE TEMP TABLE candidate_ngrams (ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, "
+        "candidate BOOLEAN, extend BOOLEAN, word_id BIGINT)"
     )
-    n = 0
+    con.execute(
+        "CREATE TEMP TABLE word_candidates (shard INTEGER, length INTEGER, word_id BIGINT, extend BOOLEAN, positions BIGINT[])"
+    )
+    shards = sqlfiles.query(con, "candidate_shards", {"shard_characters": shard_characters or SHARD_CHARACTERS})
+    everything = [(0, 0, max((last for _, _, last in shards), default=0))]
+    words = n = 0
     for n in range(1, max_levels + 1):
-        sqlfiles.append(con, "word_candidates", "word_candidates", {"n": n, "min_count": min_count, "max_len": max_len})
-        more = con.execute("SELECT count(*) FROM word_candidates WHERE length = $n AND extend", {"n": n}).fetchall()[0][0]
+        con.execute("DELETE FROM candidate_tallies")
+        for shard, first_id, last_id in everything if n <= 2 else shards:  # levels 1, 2 need no join: one pass
+            sqlfiles.append(
+                con, "candidate_tallies", "candidate_tallies", {"n": n, "shard": shard, "first_id": first_id, "last_id": last_id}
+            )
+        values = {"n": n, "min_count": min_count, "max_len": max_len, "first_word_id": words}
+        sqlfiles.append(con, "candidate_ngrams", "candidate_ngrams", values)
+        kept, more = con.execute(
+            "SELECT count(*) FILTER (candidate), count(*) FILTER (extend) FROM candidate_ngrams WHERE length = $n", {"n": n}
+        ).fetchall()[0]
+        words += kept
+        if n > 1:  # the characters' places are read from the sentences (word_places)
+            for shard, first_id, last_id in shards:
+                sqlfiles.append(
+                    con, "word_candidates", "word_candidates", {"n": n, "shard": shard, "first_id": first_id, "last_id": last_id}
+                )
         if not more:
             break
+    con.execute("DROP TABLE candidate_tallies")
     return n

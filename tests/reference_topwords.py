@@ -208,8 +208,9 @@ def _close(a: float, b: float, rel: float = 1e-9) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
 
 
-def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), **options):
-    """The numpy version end to end (SQL candidates, lattice, EM, Viterbi) on the same lines."""
+def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), shard_characters: int | None = None, **options):
+    """The numpy version end to end (SQL candidates, lattice, EM, Viterbi) on the same lines; the
+    candidates counted in shards of shard_characters characters if given."""
     import duckdb
     import numpy as np
 
@@ -231,17 +232,17 @@ def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), **options)
             entry[1] |= k < len(w)
     for w, (is_known, proper) in prefixes.items():
         con.execute("INSERT INTO known_prefixes VALUES ($w, $k, $p)", {"w": w, "k": is_known, "p": proper})
-    topwords.count_candidates(con, min_count, max_len)
-    rows = con.execute("SELECT ngram, length, count, known, positions FROM word_candidates WHERE candidate").fetchall()
+    topwords.count_candidates(con, min_count, max_len, shard_characters=shard_characters)
+    rows = sqlfiles.query(con, "candidate_words")
+    rows = [r[1:] for r in sorted(rows)]  # (word, length, count, is_known) by word_id: ids are 0, 1, ...
     types = con.execute("SELECT sentence_id, sentence, length, occurrences FROM word_sentences ORDER BY sentence_id").fetchall()
     index = {sid: i for i, (sid, _, _, _) in enumerate(types)}
     words = [r[0] for r in rows]
     e_sent, e_start, e_word = [], [], []
-    for w, (_, _, _, _, positions) in enumerate(rows):
-        for key in positions:
-            e_sent.append(index[key >> 24])
-            e_start.append((key & 16777215) - 1)
-            e_word.append(w)
+    for word_id, sentence_id, start in sqlfiles.query(con, "word_places"):
+        e_sent.append(index[sentence_id])
+        e_start.append(start)
+        e_word.append(word_id)
     word_len = np.array([len(w) for w in words])
     lat = topwords.build_lattice(
         np.array([t[2] for t in types]),
@@ -264,13 +265,21 @@ def run_numpy(lines, min_count: int, max_len: int, known=frozenset(), **options)
 
 
 def check_parity(
-    lines, min_count: int = 2, max_len: int = 6, known=frozenset(), kappa: float = 7.0, kappa_weak: float = 6.0
+    lines,
+    min_count: int = 2,
+    max_len: int = 6,
+    known=frozenset(),
+    kappa: float = 7.0,
+    kappa_weak: float = 6.0,
+    shard_characters: int | None = None,
 ) -> None:
     """Assert the numpy version equals this reference on these lines."""
 
     sents = sentences(lines)
     counts = candidates(sents, min_count, max_len, known)
-    np_counts, words, f, segs = run_numpy(lines, min_count, max_len, known, kappa=kappa, kappa_weak=kappa_weak)
+    np_counts, words, f, segs = run_numpy(
+        lines, min_count, max_len, known, shard_characters=shard_characters, kappa=kappa, kappa_weak=kappa_weak
+    )
     assert np_counts == counts, "same candidate words and counts"
     theta, expected, psi, loglik, iterations, penalty = fit(sents, counts, known, kappa=kappa, kappa_weak=kappa_weak)
     assert f.iterations == iterations, (f.iterations, iterations)
@@ -307,9 +316,9 @@ def test_parity_on_real_text():
     from newword import corpora
 
     lines = corpora.peoples_daily()[:150]
-    check_parity(
-        lines, min_count=3, max_len=8, known=frozenset({"中国", "经济", "发展", "人民", "北京", "国家", "世界", "中华人民共和国"})
-    )
+    known = frozenset({"中国", "经济", "发展", "人民", "北京", "国家", "世界", "中华人民共和国"})
+    check_parity(lines, min_count=3, max_len=8, known=known)
+    check_parity(lines, min_count=3, max_len=8, known=known, shard_characters=5_000)  # counted in 16 shards
 
 
 if __name__ == "__main__":

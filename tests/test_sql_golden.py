@@ -761,46 +761,64 @@ def test_known_prefixes(con):
     ]  # fmt: skip
 
 
+@covers("candidate_shards")
+@covers("candidate_tallies")
+@covers("candidate_ngrams")
 @covers("word_candidates")
-def test_word_candidates_levels(con):
+@covers("candidate_grams")
+@pytest.mark.parametrize("shard_characters", [100, 4])  # one shard; two (sentences 1 | 2, 3: 4 | 2 + 4 characters)
+def test_candidate_counting_levels(con, shard_characters):
     table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
-          [(1, "中华中华", 2, 4), (2, "华人", 1, 2)])  # fmt: skip
+          [(1, "中华中华", 2, 4), (2, "华人", 1, 2), (3, "中华人民", 1, 4)])  # fmt: skip
     table(con, "known_prefixes", "word VARCHAR, known BOOLEAN, proper BOOLEAN", [("华", False, True), ("华人", True, False)])
     from newword import topwords
 
-    assert topwords.count_candidates(con, min_count=3, max_len=4) == 3  # level 3 (中华中, twice) keeps nothing
-    got = rows(con, "SELECT ngram, count, known, candidate, extend, list_sort(positions) FROM word_candidates")
+    shards = sqlfiles.query(con, "candidate_shards", {"shard_characters": shard_characters})
+    assert shards == ([(0, 1, 3)] if shard_characters == 100 else [(0, 1, 1), (1, 2, 3)])
+    # level 3 (中华中, twice; 华中华, twice; 中华人, once) keeps nothing
+    assert topwords.count_candidates(con, min_count=3, max_len=4, shard_characters=shard_characters) == 3
+    got = rows(con, "SELECT ngram, count, known, candidate, extend, word_id FROM candidate_ngrams ORDER BY length, ngram")
+    assert got == [
+        ("中", 5, False, True, True, 0),
+        ("人", 2, False, True, False, 1),  # every character is a candidate
+        ("华", 6, False, True, True, 2),  # a prefix of a known word: extended
+        ("民", 1, False, True, False, 3),
+        ("中华", 5, False, True, True, 4),
+        ("华人", 2, True, True, False, 5),  # known: a candidate however rare; 华中 (2), 人民 (1) are not kept
+    ]  # fmt: skip
+    places = rows(con, "SELECT length, word_id, flatten(list(positions)) FROM word_candidates GROUP BY ALL ORDER BY word_id")
     key = lambda sentence, position: (sentence << 24) + position
-    assert sorted(got) == sorted([
-        ("中", 4, False, True, True, [key(1, 1), key(1, 3)]),
-        ("华", 5, False, True, True, [key(1, 2), key(1, 4), key(2, 1)]),  # a prefix of a known word: extended
-        ("人", 1, False, True, False, [key(2, 2)]),  # every character is a candidate
-        ("中华", 4, False, True, True, [key(1, 1), key(1, 3)]),
-        ("华人", 1, True, True, False, [key(2, 1)]),  # known: a candidate however rare; 华中 (2) is not kept
-    ])  # fmt: skip
+    assert [(n, w, sorted(p)) for n, w, p in places] == [
+        (2, 4, [key(1, 1), key(1, 3), key(3, 1)]),
+        (2, 5, [key(2, 1), key(3, 2)]),
+    ]  # the characters' places are not stored (word_places reads the sentences)
+    assert not sqlfiles.exists(con, "candidate_tallies")
 
 
 @covers("candidate_words")
 def test_candidate_words(con):
-    table(con, "word_candidates", "ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, candidate BOOLEAN, extend BOOLEAN, positions BIGINT[]",
-          [("中", 1, 4, False, True, True, [1]), ("中华", 2, 2, False, False, True, [1])])  # fmt: skip
+    table(con, "candidate_ngrams", "ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, candidate BOOLEAN, extend BOOLEAN, word_id BIGINT",
+          [("中", 1, 4, False, True, True, 0), ("中华", 2, 2, False, False, True, None)])  # fmt: skip
     sqlfiles.materialise(con, "candidate_words")
-    assert rows(con, "SELECT word_id, word, length, count, is_known, positions FROM candidate_words") == [
-        (0, "中", 1, 4, False, [1])
-    ]
+    assert rows(con, "SELECT word_id, word, length, count, is_known FROM candidate_words") == [(0, "中", 1, 4, False)]
 
 
 @covers("word_places")
 def test_word_places_unpack_keys(con):
-    table(con, "candidate_words", "word_id BIGINT, word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, positions BIGINT[]",
-          [(0, "中", 1, 2, False, [(1 << 24) + 1, (7 << 24) + 3])])  # fmt: skip
-    assert sorted(sqlfiles.query(con, "word_places")) == [(0, 1, 0), (0, 7, 2)]
+    table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
+          [(1, "中华", 1, 2), (7, "华", 1, 1)])  # fmt: skip
+    table(con, "candidate_ngrams", "ngram VARCHAR, length INTEGER, count BIGINT, known BOOLEAN, candidate BOOLEAN, extend BOOLEAN, word_id BIGINT",
+          [("中", 1, 1, False, True, True, 0), ("华", 1, 2, False, True, True, 1), ("中华", 2, 1, True, True, False, 2),
+           ("华中", 2, 5, False, False, True, None)])  # fmt: skip
+    table(con, "word_candidates", "shard INTEGER, length INTEGER, word_id BIGINT, extend BOOLEAN, positions BIGINT[]",
+          [(0, 2, 2, False, [(1 << 24) + 1]), (0, 2, None, True, [(7 << 24) + 3])])  # fmt: skip
+    assert sorted(sqlfiles.query(con, "word_places")) == [(0, 1, 0), (1, 1, 1), (1, 7, 0), (2, 1, 0)]
 
 
 @covers("word_scores")
 def test_word_scores_significance(con):
-    table(con, "candidate_words", "word_id BIGINT, word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, positions BIGINT[]",
-          [(0, "中", 1, 9, False, []), (1, "中华", 2, 5, False, []), (2, "华人", 2, 5, True, []), (3, "人民", 2, 5, False, [])])  # fmt: skip
+    table(con, "candidate_words", "word_id BIGINT, word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN",
+          [(0, "中", 1, 9, False), (1, "中华", 2, 5, False), (2, "华人", 2, 5, True), (3, "人民", 2, 5, False)])  # fmt: skip
     con.register("word_fit", {"word_id": np.arange(4), "theta": np.array([0.5, 0.2, 0.3, 0.0]),
                               "expected_count": np.array([9.0, 5.0, 4.0, 0.0]), "significance": np.array([50.0, 9.0, 7.0, 0.0])})  # fmt: skip
     sqlfiles.materialise(con, "word_scores", {"min_significance": 8.0})

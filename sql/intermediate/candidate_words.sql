@@ -1,13 +1,12 @@
--- candidate_words: the topwords candidates numbered for the EM, with their places.
--- grain: one row per candidate word (word_id from 0, in no particular order).
--- reads: word_candidates.
+-- candidate_words: the topwords candidate words, numbered for the EM.
+-- grain: one row per candidate word (word_id from 0, by length, then by word).
+-- reads: candidate_ngrams.
 -- parameters: none.
 SELECT
-    row_number() OVER () - 1 AS word_id,
+    word_id,
     ngram AS word,
     length,
     count,
-    known AS is_known,
-    positions
-FROM word_candidates
+    known AS is_known
+FROM candidate_ngrams
 WHERE candidate
