@@ -399,26 +399,26 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
     topwords.count_candidates(con, s.min_count, s.max_word_length)
     sqlfiles.materialise(con, "candidate_words", values)
     sqlfiles.drop(con, "known_prefixes")
-    words = sqlfiles.read_numpy(con, "candidate_words", ("word_id", "word", "length", "count", "is_known"))
-    order = np.argsort(words["word_id"])
-    word, length = words["word"][order], np.asarray(words["length"], dtype=np.int64)[order]
-    counts, known = np.asarray(words["count"], dtype=np.int64)[order], np.asarray(words["is_known"], dtype=bool)[order]
-    del words
-    sentences = sqlfiles.read_numpy(con, "word_sentences", ("sentence_id", "length", "occurrences"))
-    if known.any():  # the dictionary prior of TopWORDS-Seg; without a dictionary, plain TopWORDS
-        strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
-        penalty = topwords.prior_penalty(strong, weak)
-    else:
-        penalty = np.zeros(word.size)
-    n_words = word.size
-    del word  # the candidates' strings: millions of Python objects at a gigabyte, not needed again
     folder = build.workdir / "lattice"
-    # while numpy holds a chunk of the lattice, DuckDB keeps less in memory (its default limit is up to
-    # 4 GB); a limit the user set (NEWWORD_MEMORY_LIMIT) is left alone
+    # while numpy holds the candidates and a chunk of the lattice, DuckDB keeps less in memory (its
+    # default limit is up to 4 GB); a limit the user set (NEWWORD_MEMORY_LIMIT) is left alone
     lowered = not os.environ.get("NEWWORD_MEMORY_LIMIT")
     if lowered:
         con.execute("SET memory_limit = $limit", {"limit": f"{min(LATTICE_DUCKDB_MIB, _default_mib())}MiB"})
     try:
+        words = sqlfiles.read_numpy(con, "candidate_words", ("word_id", "word", "length", "count", "is_known"))
+        order = np.argsort(words["word_id"])
+        word, length = words["word"][order], np.asarray(words["length"], dtype=np.int64)[order]
+        counts, known = np.asarray(words["count"], dtype=np.int64)[order], np.asarray(words["is_known"], dtype=bool)[order]
+        del words
+        sentences = sqlfiles.read_numpy(con, "word_sentences", ("sentence_id", "length", "occurrences"))
+        if known.any():  # the dictionary prior of TopWORDS-Seg; without a dictionary, plain TopWORDS
+            strong, weak = topwords.crossings(word.tolist(), frozenset(word[known].tolist()))
+            penalty = topwords.prior_penalty(strong, weak)
+        else:
+            penalty = np.zeros(word.size)
+        n_words = word.size
+        del word  # the candidates' strings: millions of Python objects at a gigabyte, not needed again
         if mapper is None:
             chunks = _lattice_chunks(con, sentences, length, folder)
         else:

@@ -6,28 +6,35 @@
 -- context: up to 20 characters of the document on each side of the word (punctuation included);
 -- word_offset: where the word starts in context (from 1). A sentence piece cut out of a run longer
 -- than 1,024 characters has no document of its own: its context is the piece.
-WITH uses AS (
+WITH uses AS (  -- max_by keeps three uses a word while it reads them: no sort of every use
     SELECT
-        lexicon.word,
-        cut.sentence_id,
-        cut.piece_start,
-        row_number() OVER (
-            PARTITION BY lexicon.word ORDER BY cut.sentence_occurrences DESC, cut.sentence_id, cut.piece_start
-        ) AS example
-    FROM lexicon
-    INNER JOIN cut ON cut.piece = lexicon.word
+        word,
+        unnest(chosen) AS place,
+        generate_subscripts(chosen, 1) AS example
+    FROM (
+        SELECT
+            lexicon.word,
+            max_by(
+                struct_pack(sentence_id := cut.sentence_id, piece_start := cut.piece_start),
+                -- the most frequent sentence first, then the smallest sentence_id, then the first place
+                (cut.sentence_occurrences::HUGEINT << 64) - (cut.sentence_id::HUGEINT << 16) - cut.piece_start,
+                3
+            ) AS chosen
+        FROM lexicon
+        INNER JOIN cut ON cut.piece = lexicon.word
+        GROUP BY lexicon.word
+    )
 ),
 
 chosen AS (
     SELECT
         uses.word,
         uses.example,
-        uses.piece_start,
+        uses.place.piece_start,
         word_sentences.sentence,
         word_sentences.occurrences
     FROM uses
-    INNER JOIN word_sentences ON word_sentences.sentence_id = uses.sentence_id
-    WHERE uses.example <= 3
+    INNER JOIN word_sentences ON word_sentences.sentence_id = uses.place.sentence_id
 ),
 
 firsts AS (  -- the first document holding each chosen sentence
