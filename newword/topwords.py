@@ -551,6 +551,44 @@ def e_step(
     return EStep(expected, float((log_totals * lat.weights).sum()), log_totals, psi)
 
 
+# A chunk's file holds these fields of its Lattice: the multi edges' start nodes and ranks (f_from,
+# f_rank) are recomputed on reading, in a tenth of the time their bytes took to read at a gigabyte,
+# and word_lengths (the corpus's, not the chunk's) is kept once, in WORD_LENGTHS_FILE beside them.
+_STORED = ("order", "lengths", "weights", "off", "s_word", "f_word", "f_to", "f_step", "b_to", "b_rank", "b_word", "b_step")
+WORD_LENGTHS_FILE = "word-lengths.npy"
+_READER = ThreadPoolExecutor(1)  # reads the next chunk's file while the current one is worked on
+
+
+def load_chunk(path: str | Path, word_lengths: np.ndarray | None = None, k: np.ndarray | None = None) -> Lattice:
+    """The Lattice in a chunk file (Chunks); word_lengths by default from the file beside it (k: the
+    same as int32, when the caller keeps them)."""
+    with open(path, "rb") as f:
+        parts = pickle.load(f)
+    if word_lengths is None:
+        word_lengths = np.load(Path(path).parent / WORD_LENGTHS_FILE)
+    if k is None:
+        k = word_lengths.astype(np.int32)
+    off, f_to, f_word, f_step, lengths = parts["off"], parts["f_to"], parts["f_word"], parts["f_step"], parts["lengths"]
+    node = off.astype(f_to.dtype)
+    end = np.repeat(np.arange(f_step.size - 1, dtype=np.int32), np.diff(f_step))
+    f_rank = f_to - node[end]
+    start = end
+    start -= k[f_word]
+    f_from = node[start]
+    f_from += f_rank
+    del end, start
+    return Lattice(
+        n_sentences=int(lengths.size),
+        n_words=int(word_lengths.size),
+        n_nodes=int(off[-1]),
+        last=off[lengths] + np.arange(lengths.size),
+        f_from=f_from,
+        f_rank=f_rank.astype(np.int32, copy=False),
+        word_lengths=word_lengths,
+        **parts,
+    )
+
+
 class Chunks:
     """A corpus's lattice as the lattices of disjoint sets of its sentences (chunks), kept in memory
     or, with a folder, each in a file read back whenever it is worked on: the EM then holds one
@@ -559,6 +597,7 @@ class Chunks:
 
     def __init__(self, word_lengths: np.ndarray, folder: Path | None = None) -> None:
         self.word_lengths = np.asarray(word_lengths, dtype=np.int64)
+        self._k = self.word_lengths.astype(np.int32)
         self.n_words = int(self.word_lengths.size)
         self.folder = folder
         self.ids: list[np.ndarray] = []
@@ -567,6 +606,8 @@ class Chunks:
         self.word_edges = np.zeros(self.n_words, dtype=np.int64)  # multi edges of each word
         self._stored: list[Lattice | Path] = []
         self._edges: list[int] = []
+        if folder is not None:  # beside the chunk files, for the workers that read them (chunk_e_step_file)
+            np.save(folder / WORD_LENGTHS_FILE, self.word_lengths)
 
     @classmethod
     def of(cls, lat: Lattice) -> Chunks:
@@ -578,15 +619,24 @@ class Chunks:
     def __len__(self) -> int:
         return len(self._stored)
 
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
     def __getitem__(self, i: int) -> Lattice:
         stored = self._stored[i]
         if isinstance(stored, Lattice):
             return stored
-        with open(stored, "rb") as f:
-            return pickle.load(f)
+        return load_chunk(stored, self.word_lengths, self._k)
+
+    def __iter__(self):
+        """The chunks in order; from files, the next one is read in a second thread while the caller
+        works on this one (at a gigabyte the files are more than the page cache holds)."""
+        if self.in_memory:
+            yield from self._stored
+            return
+        later = _READER.submit(self.__getitem__, 0) if len(self) else None
+        for i in range(len(self)):
+            lat = later.result()
+            later = _READER.submit(self.__getitem__, i + 1) if i + 1 < len(self) else None
+            yield lat
+            del lat
 
     @property
     def in_memory(self) -> bool:
@@ -613,7 +663,7 @@ class Chunks:
             return
         path = self.folder / f"chunk-{i}.pickle"
         with open(path, "wb") as out:
-            pickle.dump(lat, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({name: getattr(lat, name) for name in _STORED}, out, protocol=pickle.HIGHEST_PROTOCOL)
         self._stored[i] = path
 
     def path(self, i: int) -> Path:
@@ -625,8 +675,8 @@ class Chunks:
 
     def keep_words(self, keep_word: np.ndarray) -> None:
         """Take the multi edges of dropped words out of every chunk."""
-        for i in range(len(self)):
-            self._store(i, _keep_edges(self[i], keep_word))
+        for i, lat in enumerate(self):
+            self._store(i, _keep_edges(lat, keep_word))
         self.word_edges[~keep_word] = 0
 
 
@@ -655,8 +705,7 @@ def chunk_e_step_file(
     saved in their .npy files; the result saved in `target` (.npz, written whole under a scratch name),
     whose name is returned. A sentence leaving the float range is recorded (overflow), not raised:
     the fit rescales and runs the pass again, and a retry here would only overflow again."""
-    with open(chunk_file, "rb") as f:
-        lat = pickle.load(f)
+    lat = load_chunk(chunk_file)
     theta = np.load(theta_file)
     penalty = None if penalty_file is None else np.load(penalty_file)
     try:
@@ -908,6 +957,88 @@ def viterbi(lat: Lattice, theta: np.ndarray, penalty: np.ndarray | None = None) 
         start[row] = pos
         word[row] = piece
     return sentence, start, word
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted, of an array it may sort in place (np.unique took 20 times as long
+    on a million 64-bit keys)."""
+    keys.sort()
+    keep = np.empty(keys.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    return keys[keep]
+
+
+class Neighbours:
+    """The characters next to the uses of every word of 2+ characters in the cut, gathered chunk by
+    chunk from the pieces viterbi returns and the lattice's single-character edges (the character
+    before a place is the single edge ending there): per word, how many different characters precede
+    and follow its uses (a sentence's start or end counting as one), and whether one side is always
+    the same character, as a fragment of a longer unit has (lexicon__topwords drops those)."""
+
+    MERGE = 16_000_000  # pending pairs merged into the distinct ones from this many on
+
+    def __init__(self, n_words: int) -> None:
+        self.n_words = n_words
+        self._distinct = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)]  # left, right
+        self._pending: list[list[np.ndarray]] = [[], []]
+        self._later = None
+
+    def add(self, lat: Lattice, sentence: np.ndarray, start: np.ndarray, word: np.ndarray) -> None:
+        """The pieces (viterbi's arrays) of the lattice's sentences; counted in a second thread while
+        the caller goes on (writes the cut), the previous chunk's first."""
+        self._wait()
+        # not the lattice itself: its edges can go while this runs
+        self._later = _READER.submit(
+            self._add, lat.order, lat.off, lat.s_word, lat.lengths, lat.word_lengths, sentence, start, word
+        )
+
+    def _wait(self) -> None:
+        if self._later is not None:
+            self._later.result()
+            self._later = None
+
+    def _add(self, *arrays: np.ndarray) -> None:
+        order, off, s_word, lengths, word_lengths, sentence, start, word = arrays
+        multi = word_lengths[word] > 1
+        rank_of = np.empty(order.size, dtype=np.int64)
+        rank_of[order] = np.arange(order.size)
+        rank, begin, word = rank_of[sentence[multi]], start[multi].astype(np.int64), word[multi].astype(np.int64)
+        end = begin + word_lengths[word]
+        base = off[1]
+        # -1: a sentence's start or end; else the single-character edge ending one place further
+        left = np.where(begin > 0, s_word[np.maximum(off[begin] + rank - base, 0)], -1)
+        inside = end < lengths[rank]
+        right = np.full(end.size, -1, dtype=np.int64)
+        right[inside] = s_word[off[end[inside] + 1] + rank[inside] - base]
+        for side, character in enumerate((left, right)):
+            self._pending[side].append(_distinct((word << 32) | (character + 1)))
+            if sum(part.size for part in self._pending[side]) > self.MERGE:
+                self._merge(side)
+
+    def _merge(self, side: int) -> None:
+        self._distinct[side] = _distinct(np.concatenate([self._distinct[side], *self._pending[side]]))
+        self._pending[side] = []
+
+    def counts(self) -> dict[str, np.ndarray]:
+        """word_id, left_variety, right_variety, has_fixed_neighbour: one row per word used."""
+        self._wait()
+        variety, fixed = [], []
+        for side in (0, 1):
+            self._merge(side)
+            pairs = self._distinct[side]
+            words = pairs >> 32
+            variety.append(np.bincount(words, minlength=self.n_words))
+            single = np.zeros(self.n_words, dtype=bool)  # one character, and not a sentence's edge
+            single[words] = (variety[side][words] == 1) & ((pairs & 0xFFFFFFFF) > 0)
+            fixed.append(single)
+        used = np.flatnonzero(variety[0])
+        return {
+            "word_id": used,
+            "left_variety": variety[0][used],
+            "right_variety": variety[1][used],
+            "has_fixed_neighbour": (fixed[0] | fixed[1])[used],
+        }
 
 
 def crossings(words: list[str], known: set[str] | frozenset[str]) -> tuple[np.ndarray, np.ndarray]:

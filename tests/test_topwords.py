@@ -45,6 +45,7 @@ def test_discover_publishes_the_references_significant_words(discovered):
     theta, expected, psi, _, _, penalty = reference.fit(sents, counts, frozenset(KNOWN))
     logw = {w: reference._log(t) + penalty[w] for w, t in theta.items()}
     used, fixed = reference.uses(sents, logw), reference.fixed_neighbour(sents, logw)
+    sides = reference.neighbour_sides(sents, logw)
     wanted = {
         w: used[w]
         for w in theta
@@ -53,12 +54,14 @@ def test_discover_publishes_the_references_significant_words(discovered):
     con = duckdb.connect(str(folder / "w.duckdb"), read_only=True)
     try:
         got = dict(con.execute("SELECT word, count FROM lexicon").fetchall())
+        varieties = {w: (a, b) for w, a, b in con.execute("SELECT word, left_variety, right_variety FROM lexicon").fetchall()}
         scores = {w: (t, e) for w, t, e in con.execute("SELECT word, theta, expected_count FROM word_scores").fetchall()}
         known = dict(con.execute("SELECT word, is_known FROM lexicon").fetchall())
     finally:
         con.close()
     assert got == wanted
     assert len(got) > 50
+    assert varieties == {w: (len(sides[w][0]), len(sides[w][1])) for w in wanted}
     for word, t in theta.items():
         assert reference._close(scores[word][0], t), word
         if t > 0:
@@ -90,6 +93,43 @@ def test_cut_is_the_references_viterbi_segmentation(discovered):
             differ += 1
             assert reference._close(sum(logw[p] for p in pieces), sum(logw[p] for p in best), 1e-12), (sentence, pieces, best)
     assert differ <= len(cut) // 1000
+
+
+def test_chunk_file_reads_back_the_same_lattice(tmp_path):
+    """A chunk's file keeps only some of its lattice's arrays (topwords._STORED); what is recomputed on
+    reading (the multi edges' start nodes and ranks, the last nodes) equals what build_lattice made,
+    and the chunks come back in order when read ahead."""
+    import dataclasses
+
+    import numpy as np
+
+    from newword import topwords
+
+    lengths = np.array([4, 2, 7, 3])
+    sentence, start, word = [], [], []
+    for s, n in enumerate(lengths):
+        for i in range(n):  # every character (word 0..6 by position), then the words of 2 and 3
+            sentence.append(s), start.append(i), word.append(i)
+            if i + 2 <= n:
+                sentence.append(s), start.append(i), word.append(7 + (i % 2))
+            if i + 3 <= n and s != 1:
+                sentence.append(s), start.append(i), word.append(9)
+    word_lengths = np.array([1] * 7 + [2, 2, 3])
+    lattice = topwords.build_lattice(
+        lengths, np.array([3, 1, 2, 5]), np.array(sentence), np.array(start), np.array(word), word_lengths
+    )
+    chunks = topwords.Chunks(word_lengths, tmp_path)
+    for i in range(3):
+        chunks.add(lattice, np.arange(4) + 10 * i)
+    assert len(list(tmp_path.glob("chunk-*.pickle"))) == 3
+    for read in list(chunks) + [chunks[1], topwords.load_chunk(chunks.path(2))]:
+        for field in dataclasses.fields(lattice):
+            a, b = getattr(lattice, field.name), getattr(read, field.name)
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b), field.name
+            else:
+                assert a == b, field.name
+    assert [ids.tolist() for ids in chunks.ids] == [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]]
 
 
 @pytest.mark.slow
