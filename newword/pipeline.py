@@ -291,7 +291,7 @@ def _cohesion(con, build: Build, mapper) -> int:
 
 
 def _reference_cut(con, build: Build, mapper) -> int:
-    for table in ("word_sentences", "word_scores", "word_examples"):  # a previous topwords build's
+    for table in ("word_sentences", "word_scores", "word_neighbours", "word_examples"):  # a previous topwords build's
         sqlfiles.drop(con, table)
     if mapper is not None:  # cut in the workers, kept per piece
         return distributed.cut_pieces(con, build.parameters(), build.workdir / "exchange", mapper)
@@ -325,15 +325,15 @@ STEPS: dict[str, tuple[Step, ...]] = {
         Step("cut", ("sentence_types", "known_words"),
              ("word_sentences", "known_prefixes", "candidate_shards", "candidate_tallies", "candidate_ngrams", "word_candidates",
               "candidate_words", "word_places", "newword.topwords",
-              "word_scores", "cut__topwords"), lambda con, build, mapper: _topwords_cut(con, build, mapper),
-             also=("word_sentences", "word_scores")),
+              "word_scores", "cut__topwords", "word_neighbours"), lambda con, build, mapper: _topwords_cut(con, build, mapper),
+             also=("word_sentences", "word_scores", "word_neighbours")),
         Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
-        Step("lexicon", ("word_scores", "candidates", "cut", "word_sentences", "cohesion", "known_words", "sentences", "documents"),
+        Step("lexicon", ("word_scores", "candidates", "word_neighbours", "cut", "word_sentences", "cohesion", "known_words", "sentences", "documents"),
              ("lexicon__topwords", "word_examples"), _topwords_lexicon, also=("word_examples",)),
     ),
     "reference": _COMMON + (
         Step("cut", ("sentence_types", "cohesion"), ("cut", "cut__cluster"), _reference_cut,
-             drops=("word_sentences", "word_scores", "word_examples")),
+             drops=("word_sentences", "word_scores", "word_neighbours", "word_examples")),
         Step("candidates", ("cut",), ("candidates",), _statement("candidates")),
         Step("lexicon", ("candidates", "cohesion", "known_words"), ("lexicon",), _statement("lexicon")),
     ),
@@ -440,10 +440,11 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
             sqlfiles.materialise(con, "word_scores", {"min_significance": float(s.min_significance)})
         finally:
             con.unregister("word_fit")
-        sqlfiles.drop(con, "candidate_words")
         rows = 0
+        neighbours = topwords.Neighbours(n_words)
         for i, lattice in enumerate(fitted.lattice):  # the cut of each chunk in turn, appended
             piece_sentence, piece_start, piece_word = topwords.viterbi(lattice, fitted.theta, penalty)
+            neighbours.add(lattice, piece_sentence, piece_start, piece_word)
             pieces = {"sentence_id": chunks.ids[i][piece_sentence], "piece_start": piece_start + 1, "length": length[piece_word]}
             del lattice, piece_sentence, piece_start, piece_word
             con.register("word_pieces", pieces)
@@ -454,6 +455,12 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
                     rows += sqlfiles.append(con, "cut", "cut__topwords", values)
             finally:
                 con.unregister("word_pieces")
+        con.register("neighbour_counts", neighbours.counts())
+        try:
+            sqlfiles.materialise(con, "word_neighbours", values)
+        finally:
+            con.unregister("neighbour_counts")
+        sqlfiles.drop(con, "candidate_words")
         return rows
     finally:
         if lowered:

@@ -184,9 +184,10 @@ def uses(sents: Counter, logw: dict[str, float]) -> Counter:
     return counted
 
 
-def fixed_neighbour(sents: Counter, logw: dict[str, float]) -> set[str]:
-    """The words of 2+ characters that the Viterbi segmentation always uses next to the same character
-    on one side (a sentence's start or end is no character): a word not known is then left out."""
+def neighbour_sides(sents: Counter, logw: dict[str, float]) -> dict[str, tuple[set, set]]:
+    """The characters the Viterbi segmentation has before and after the uses of each word of 2+
+    characters ("" at a sentence's start or end): the lexicon's left_variety and right_variety are
+    their sizes."""
     sides: dict[str, tuple[set, set]] = {}
     for s in sents:
         start = 0
@@ -197,6 +198,13 @@ def fixed_neighbour(sents: Counter, logw: dict[str, float]) -> set[str]:
                 left.add(s[start - 1] if start > 0 else "")
                 right.add(s[end] if end < len(s) else "")
             start = end
+    return sides
+
+
+def fixed_neighbour(sents: Counter, logw: dict[str, float]) -> set[str]:
+    """The words of 2+ characters that the Viterbi segmentation always uses next to the same character
+    on one side (a sentence's start or end is no character): a word not known is then left out."""
+    sides = neighbour_sides(sents, logw)
 
     def fixed(side: set) -> bool:
         return len(side) == 1 and "" not in side

@@ -98,6 +98,7 @@ def test_every_command_is_documented_with_help():
         "sentence_types",
         "word_sentences",
         "word_scores",
+        "word_neighbours",
         "word_examples",
         "cut",
         "candidates",

@@ -152,8 +152,8 @@ def test_switching_to_reference_mode_drops_topwords_tables(tmp_path, peoples_dai
 
     corpus = write_lines(tmp_path / "c.txt", peoples_daily[:1500])
     home = tmp_path / "home"
-    tables = "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('word_sentences', 'word_scores') ORDER BY 1"
-    for mode, expected in (("topwords", [("word_scores",), ("word_sentences",)]), ("reference", [])):
+    tables = "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('word_sentences', 'word_scores', 'word_neighbours') ORDER BY 1"
+    for mode, expected in (("topwords", [("word_neighbours",), ("word_scores",), ("word_sentences",)]), ("reference", [])):
         done = run_newword("refresh", str(corpus), "--home", str(home), "--min-count", "5", "--mode", mode, "--quiet")
         assert done.returncode == 0, done.stderr
         con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)

@@ -866,6 +866,16 @@ def test_word_examples_show_the_word_in_its_document(con):
     assert all(context[offset - 1 : offset + 1] == "微信" for *_, context, offset in got)
 
 
+@covers("word_neighbours")
+def test_word_neighbours_name_the_words_of_the_counts(con):
+    table(con, "candidate_words", "word_id BIGINT, word VARCHAR", [(0, "中"), (1, "华"), (2, "中华"), (3, "华人")])
+    table(con, "neighbour_counts", "word_id BIGINT, left_variety BIGINT, right_variety BIGINT, has_fixed_neighbour BOOLEAN",
+          [(2, 3, 1, True), (3, 2, 5, False)])  # fmt: skip
+    sqlfiles.materialise(con, "word_neighbours")
+    got = rows(con, "SELECT word, left_variety, right_variety, has_fixed_neighbour FROM word_neighbours ORDER BY word")
+    assert got == [("中华", 3, 1, True), ("华人", 2, 5, False)]
+
+
 @covers("lexicon__topwords")
 def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     table(con, "word_scores", "word VARCHAR, length INTEGER, count BIGINT, is_known BOOLEAN, theta DOUBLE, expected_count DOUBLE, significance DOUBLE, is_significant BOOLEAN",
@@ -875,12 +885,9 @@ def test_word_lexicon_keeps_significant_words_the_cut_uses(con):
     # candidates: the pieces of the cut used min_count times; 华人 occurs 30 times but is seldom used
     table(con, "candidates", "word VARCHAR, length INTEGER, count BIGINT",
           [("中华", 2, 21), ("人民", 2, 30), ("共和国", 3, 9), ("副总", 2, 9)])  # fmt: skip
-    table(con, "word_sentences", "sentence_id BIGINT, sentence VARCHAR, occurrences BIGINT, length BIGINT",
-          [(1, "中华共和国", 9, 5), (2, "我爱中华", 12, 4), (3, "副总理", 9, 3)])  # fmt: skip
     # 中华: before 共 and at the end; 共和国: always after 华, but known; 副总: always before 理, a fragment
-    table(con, "cut", "sentence_id BIGINT, piece_start BIGINT, piece VARCHAR, length BIGINT",
-          [(1, 1, "中华", 2), (1, 3, "共和国", 3), (2, 1, "我", 1), (2, 2, "爱", 1), (2, 3, "中华", 2),
-           (3, 1, "副总", 2), (3, 3, "理", 1)])  # fmt: skip
+    table(con, "word_neighbours", "word VARCHAR, left_variety BIGINT, right_variety BIGINT, has_fixed_neighbour BOOLEAN",
+          [("中华", 2, 2, False), ("共和国", 1, 1, True), ("副总", 1, 1, True)])  # fmt: skip
     table(con, "cohesion", "ngram VARCHAR, cohesion DOUBLE", [("中华", 9.0)])
     table(con, "known_words", "word VARCHAR", [("共和国",)])
     sqlfiles.materialise(con, "lexicon__topwords", {})

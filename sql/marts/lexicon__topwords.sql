@@ -1,14 +1,13 @@
 -- lexicon__topwords: step 6 in topwords mode, the significant words with their scores.
 -- grain: one row per word (the columns of lexicon, then the model's scores).
--- reads: word_scores, candidates, cut, word_sentences, cohesion, known_words.
+-- reads: word_scores, candidates, word_neighbours, cohesion, known_words.
 -- parameters: none.
 -- A word is kept when the likelihood-ratio test keeps it (is_significant) and the corpus's own
 -- segmentation (the cut) uses it at least min_count times (it is in candidates); a word that is not
 -- known must also not have the same character next to it, on either side, in every use: that is a
 -- fragment of a longer unit (国务院副总, always before 理). count is the uses, as in reference mode;
 -- occurrences how often the string occurs (小平, inside 邓小平, occurs often but is seldom used);
--- left_variety and right_variety the different characters seen next to its uses (a sentence's start
--- or end counting as one). cohesion is NULL for words longer than max_n.
+-- left_variety and right_variety the different characters seen next to its uses (word_neighbours). cohesion is NULL for words longer than max_n.
 WITH significant AS (
     SELECT
         word_scores.*,
@@ -18,27 +17,6 @@ WITH significant AS (
     INNER JOIN candidates ON candidates.word = word_scores.word
     LEFT JOIN known_words ON known_words.word = word_scores.word
     WHERE word_scores.is_significant
-),
-
-sides AS (  -- the characters on each side of every use ('' at the sentence's start or end)
-    SELECT
-        cut.piece AS word,
-        substr(word_sentences.sentence, cut.piece_start - 1, 1) AS left_character,
-        substr(word_sentences.sentence, cut.piece_start + cut.length, 1) AS right_character
-    FROM cut
-    INNER JOIN word_sentences ON word_sentences.sentence_id = cut.sentence_id
-    WHERE cut.piece IN (SELECT significant.word FROM significant)
-),
-
-neighbours AS (
-    SELECT
-        word,
-        count(DISTINCT left_character) AS left_variety,
-        count(DISTINCT right_character) AS right_variety,
-        (count(DISTINCT left_character) = 1 AND min(left_character) <> '')
-        OR (count(DISTINCT right_character) = 1 AND min(right_character) <> '') AS has_fixed_neighbour
-    FROM sides
-    GROUP BY word
 )
 
 SELECT
@@ -51,10 +29,10 @@ SELECT
     significant.expected_count,
     significant.significance,
     significant.count AS occurrences,
-    neighbours.left_variety,
-    neighbours.right_variety
+    word_neighbours.left_variety,
+    word_neighbours.right_variety
 FROM significant
-INNER JOIN neighbours ON neighbours.word = significant.word
+INNER JOIN word_neighbours ON word_neighbours.word = significant.word
 LEFT JOIN cohesion ON cohesion.ngram = significant.word
-WHERE significant.known OR NOT neighbours.has_fixed_neighbour
+WHERE significant.known OR NOT word_neighbours.has_fixed_neighbour
 ORDER BY significant.uses DESC, significant.word
