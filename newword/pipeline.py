@@ -442,8 +442,9 @@ def _topwords_cut(con, build: Build, mapper: distributed.Mapper | None = None) -
             con.unregister("word_fit")
         rows = 0
         neighbours = topwords.Neighbours(n_words)
+        log_weight = topwords.viterbi_weight(fitted.theta, penalty)
         for i, lattice in enumerate(fitted.lattice):  # the cut of each chunk in turn, appended
-            piece_sentence, piece_start, piece_word = topwords.viterbi(lattice, fitted.theta, penalty)
+            piece_sentence, piece_start, piece_word = topwords.viterbi(lattice, fitted.theta, penalty, log_weight)
             neighbours.add(lattice, piece_sentence, piece_start, piece_word)
             pieces = {"sentence_id": chunks.ids[i][piece_sentence], "piece_start": piece_start + 1, "length": length[piece_word]}
             del lattice, piece_sentence, piece_start, piece_word

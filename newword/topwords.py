@@ -454,6 +454,13 @@ def effective_log_scale(lat: Lattice, scales: Scales, log_scale: np.ndarray) -> 
     return np.where(lat.lengths <= SHORT, scales.g, log_scale)
 
 
+def scaled_weight(theta: np.ndarray, penalty: np.ndarray | None, g: float, word_lengths: np.ndarray) -> np.ndarray:
+    """The weight of a use of each word in the scaled forward-backward: theta, times exp(penalty),
+    times K^length for the shared K = exp(g) (see e_step)."""
+    weight = theta if penalty is None else theta * np.exp(penalty)
+    return weight * np.exp(g * word_lengths)
+
+
 def e_step(
     lat: Lattice,
     theta: np.ndarray,
@@ -462,6 +469,7 @@ def e_step(
     penalty: np.ndarray | None = None,
     scales: Scales | None = None,
     buffers: _Buffers | None = None,
+    weight: np.ndarray | None = None,
 ) -> EStep:
     """Forward-backward over every sentence at once.
 
@@ -471,14 +479,15 @@ def e_step(
     hundreds of probabilities neither underflow nor need a log and exp per edge. A word's use is also
     weighted by exp(penalty[word]) (the prior against new words; see `prior_penalty`). scales: how
     (Scales), when the caller keeps them; log_scale is then what it was made from. buffers: the
-    arrays of the previous E-step, reused."""
-    weight = theta if penalty is None else theta * np.exp(penalty)
+    arrays of the previous E-step, reused. weight: scaled_weight(theta, penalty, scales.g, the word
+    lengths) when the caller has it (it is the same for every chunk of a pass)."""
     if buffers is None:
         buffers = _Buffers()
     if scales is None:
         scales = scales_for(lat, log_scale)
     log_scale = effective_log_scale(lat, scales, log_scale)
-    weight = weight * np.exp(scales.g * lat.word_lengths)
+    if weight is None:
+        weight = scaled_weight(theta, penalty, scales.g, lat.word_lengths)
     off, base = lat.off, lat.off[1]
 
     def backward() -> np.ndarray:
@@ -689,12 +698,13 @@ def chunk_e_step(
     penalty: np.ndarray | None = None,
     scales: Scales | None = None,
     buffers: _Buffers | None = None,
+    weight: np.ndarray | None = None,
 ) -> EStep:
     """The E-step of one chunk: its sentences' share of the expected uses, log-likelihood and psi
     under theta (the sums over chunks are the corpus's). log_scale: its sentences' log K, by rank; g:
     the corpus's shared log K of short sentences (shared_scale). What a worker would run per shard."""
     return e_step(
-        lat, theta, log_scale, with_psi, penalty, scales if scales is not None else scales_for(lat, log_scale, g), buffers
+        lat, theta, log_scale, with_psi, penalty, scales if scales is not None else scales_for(lat, log_scale, g), buffers, weight
     )
 
 
@@ -833,15 +843,22 @@ def fit(
             return mapped_e_pass(theta, log_scale, with_psi, g)
         expected = psi = None
         loglik, log_totals = 0.0, []
+        weight = scaled_weight(theta, penalty, g, chunks.word_lengths)  # once a pass, not once a chunk
         for i, chunk in enumerate(chunks):
             scales = kept_scales.get(i) or scales_for(chunk, log_scale[parts[i]], g)
             if chunks.in_memory:
                 kept_scales[i] = scales
-            step = chunk_e_step(chunk, theta, log_scale[parts[i]], g, with_psi, penalty, scales, buffers)
+            step = chunk_e_step(chunk, theta, log_scale[parts[i]], g, with_psi, penalty, scales, buffers, weight)
             del chunk
-            expected = step.expected if expected is None else expected + step.expected
+            if expected is None:
+                expected = step.expected  # a fresh array of this step
+            else:
+                expected += step.expected
             if with_psi:
-                psi = step.psi if psi is None else psi + step.psi
+                if psi is None:
+                    psi = step.psi
+                else:
+                    psi += step.psi
             loglik += step.loglik
             log_totals.append(step.log_totals)
         return EStep(expected, loglik, np.concatenate(log_totals), psi)
@@ -893,12 +910,21 @@ def fit(
     return Fit(theta, final.expected, final.psi, final.loglik, it, history, chunks if isinstance(lat, Chunks) else chunks[0])
 
 
-def viterbi(lat: Lattice, theta: np.ndarray, penalty: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def viterbi_weight(theta: np.ndarray, penalty: np.ndarray | None = None) -> np.ndarray:
+    """log theta plus the prior penalty: a word's score per use in viterbi."""
+    with np.errstate(divide="ignore"):
+        return np.log(theta) + (0.0 if penalty is None else penalty)
+
+
+def viterbi(
+    lat: Lattice, theta: np.ndarray, penalty: np.ndarray | None = None, log_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The most probable segmentation of every sentence under theta (and the prior penalty): (sentence
     index, start from 0, word index) of every piece, by sentence index and start. Ties go to the word
-    that starts first (the longest)."""
-    with np.errstate(divide="ignore"):
-        log_weight = np.log(theta) + (0.0 if penalty is None else penalty)
+    that starts first (the longest). log_weight: viterbi_weight(theta, penalty), when the caller
+    cuts chunk after chunk."""
+    if log_weight is None:
+        log_weight = viterbi_weight(theta, penalty)
     ls, lw = log_weight[lat.s_word], log_weight[lat.f_word]
     best = np.empty(lat.n_nodes)
     best[: lat.off[1]] = 0.0
